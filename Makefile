@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# p2pmig: out-of-tree VFIO PCI variant driver.
+#
+#   make                 build drivers/vfio/pci/p2pmig/p2pmig.ko against KDIR
+#   make check           install deps, build, boot the test bed, run every test
+#   make demo            the test bed's main job (see README.md)
+#
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TESTBED := tools/testing/vm
+
+.PHONY: all modules clean check demo deps selftests
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/testing/selftests/vfio clean
+	rm -rf build
+
+deps:
+	$(TESTBED)/deps.sh
+
+selftests:
+	$(MAKE) -C tools/testing/selftests/vfio
+
+check:
+	$(TESTBED)/check.sh
+
+demo:
+	$(TESTBED)/demo.sh

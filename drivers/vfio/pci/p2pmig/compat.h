@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * p2pmig builds from one tree against Linux 6.1, 6.12 and 7.x.  Every
+ * kernel version test lives here and names the feature it stands for; the
+ * rest of the driver only tests these names.
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#ifndef P2PMIG_COMPAT_H
+#define P2PMIG_COMPAT_H
+
+#include <linux/version.h>
+
+/* 6.2: iommufd ops in vfio_device_ops, migration_get_data_size in mig_ops */
+#define P2PMIG_HAVE_IOMMUFD_OPS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+#define P2PMIG_HAVE_MIG_DATA_SIZE_OP	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
+/* 6.6: detach_ioas */
+#define P2PMIG_HAVE_DETACH_IOAS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+/* 6.15: PASID attach/detach */
+#define P2PMIG_HAVE_PASID_OPS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
+/* 6.17: VF token match for iommufd cdev binds */
+#define P2PMIG_HAVE_MATCH_TOKEN_UUID	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0))
+/* 6.19: the core decodes VFIO_DEVICE_GET_REGION_INFO and calls an op */
+#define P2PMIG_HAVE_REGION_INFO_OP	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0))
+
+#endif /* P2PMIG_COMPAT_H */
