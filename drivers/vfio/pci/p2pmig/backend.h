@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * p2pmig device backends: what a device supplies to the migration core.
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#ifndef P2PMIG_BACKEND_H
+#define P2PMIG_BACKEND_H
+
+#include <linux/types.h>
+
+#include "stream.h"
+
+struct p2pmig_device;
+struct p2pmig_out;
+
+/**
+ * struct p2pmig_backend - a device family p2pmig can migrate
+ * @name: short name used in logs
+ * @vendor: PCI vendor ID of the VF
+ * @device: PCI device ID of the VF
+ * @version: version of the backend's record layouts; written to every
+ *	stream, and a destination accepts only streams it can read
+ * @bar0_size: the smallest BAR0 the backend can drive; probe refuses less
+ * @priv_size: size of the backend's per-device data (p2pmig_device.priv)
+ * @init: once at probe, after BAR0 is mapped; may be NULL
+ * @reset_done: the function was reset (FLR, VFIO_DEVICE_RESET); forget
+ *	what is known about the device's state; may be NULL
+ * @quiesce: RUNNING -> RUNNING_P2P: stop initiating DMA and wait until
+ *	none is outstanding; MMIO is still served.  On failure leave the
+ *	device running as before.
+ * @unquiesce: RUNNING_P2P -> RUNNING: restore exactly what @quiesce stopped
+ * @stop: RUNNING_P2P -> STOP: also raise no interrupts and change no state
+ * @start: STOP -> RUNNING_P2P: undo @stop
+ * @save_initial: emit the records a destination can act on while the
+ *	source still runs (with p2pmig_emit())
+ * @save_dirty: emit what changed in the initial data since it was last
+ *	emitted; may be NULL
+ * @save_final: emit the device state, in STOP
+ * @stream_size: an upper bound of the bytes @save_initial, @save_dirty and
+ *	@save_final emit in one session, record headers included; never 0
+ * @load_begin: STOP -> RESUMING: forget any staged state
+ * @load_header: a stream header arrived: is it for this device and can
+ *	this backend read its version?  0 or -EINVAL, with a dev_err
+ * @load_record: one complete, checksummed record; act on it (initial
+ *	records) or stage it (final state).  0, P2PMIG_REC_UNKNOWN, or a
+ *	negative errno with a dev_err naming the problem
+ * @load_check: RESUMING -> STOP with a complete stream: is the staged
+ *	state complete?  0 or -EINVAL with a dev_err; touches no device
+ * @load_finish: after @load_check: write the staged state to the device
+ *
+ * The core serializes all calls for one device under its state mutex; a
+ * backend never takes the core's locks and never opens files.
+ */
+struct p2pmig_backend {
+	const char *name;
+	u16 vendor;
+	u16 device;
+	u16 version;
+	resource_size_t bar0_size;
+	size_t priv_size;
+	int (*init)(struct p2pmig_device *p2p);
+	void (*reset_done)(struct p2pmig_device *p2p);
+
+	int (*quiesce)(struct p2pmig_device *p2p);
+	void (*unquiesce)(struct p2pmig_device *p2p);
+	int (*stop)(struct p2pmig_device *p2p);
+	void (*start)(struct p2pmig_device *p2p);
+
+	int (*save_initial)(struct p2pmig_device *p2p, struct p2pmig_out *out);
+	int (*save_dirty)(struct p2pmig_device *p2p, struct p2pmig_out *out);
+	int (*save_final)(struct p2pmig_device *p2p, struct p2pmig_out *out);
+	size_t (*stream_size)(struct p2pmig_device *p2p);
+
+	int (*load_begin)(struct p2pmig_device *p2p);
+	int (*load_header)(struct p2pmig_device *p2p,
+			   const struct p2pmig_stream_hdr *hdr);
+	int (*load_record)(struct p2pmig_device *p2p,
+			   const struct p2pmig_record *rec, const u8 *payload);
+	int (*load_check)(struct p2pmig_device *p2p);
+	int (*load_finish)(struct p2pmig_device *p2p);
+};
+
+int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len);
+
+extern const struct p2pmig_backend p2pmig_igbvf_backend;
+
+#endif /* P2PMIG_BACKEND_H */

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * p2pmig backend for the Intel 82576 Virtual Function (igbvf, 8086:10ca).
+ *
+ * What moves: the registers of the VF's two queue pairs, its interrupt
+ * configuration and its mailbox memory.  How the VF is held still:
+ *
+ *  quiesce  clear RXDCTL/TXDCTL.ENABLE of both queues, keeping the values
+ *           found, and wait until the hardware reports them disabled (the
+ *           82576 finishes outstanding descriptor work first).  The VF then
+ *           starts no DMA; its registers still answer.
+ *  stop     remember the interrupt mask and mask all vectors (VTEIMC).
+ *  start    restore the interrupt mask.
+ *  unquiesce
+ *           restore RXDCTL/TXDCTL, then rewrite each enabled queue's tail
+ *           so that it fetches descriptors again.
+ *
+ * On the destination, the initial record checks the source VF's shape (a
+ * mismatch fails the write() that delivers it, long before switchover);
+ * the register record is validated and staged, and written only when
+ * RESUMING ends with a complete stream, queues still disabled and
+ * interrupts masked: leaving STOP and RUNNING_P2P then enables them the
+ * same way as on a source.
+ *
+ * Every register written here is the VF's own, on QEMU's igb model and on
+ * real 82576 alike; nothing touches PF-owned state.
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/pci.h>
+
+#include "backend.h"
+#include "igbvf.h"
+#include "p2pmig.h"
+
+/* the 82576 drains a queue within a few descriptors' time */
+#define IGBVF_DISABLE_TIMEOUT_US	10000
+
+/**
+ * struct igbvf_priv - per-VF backend state
+ * @rxdctl: RXDCTL of each queue as quiesce found it
+ * @txdctl: TXDCTL of each queue as quiesce found it
+ * @quiesced: queues are disabled by us; @rxdctl/@txdctl hold the truth
+ * @eims: the interrupt mask as stop found it
+ * @stopped: interrupts are masked by us; @eims holds the truth
+ * @caps_seen: the resume stream's capabilities record was accepted
+ * @regs_staged: @staged holds an accepted register record
+ * @staged: register state waiting for the end of RESUMING
+ */
+struct igbvf_priv {
+	u32 rxdctl[IGBVF_NR_QUEUES];
+	u32 txdctl[IGBVF_NR_QUEUES];
+	bool quiesced;
+	u32 eims;
+	bool stopped;
+	bool caps_seen;
+	bool regs_staged;
+	struct igbvf_regs_rec staged;
+};
+
+static struct igbvf_priv *priv(struct p2pmig_device *p2p)
+{
+	return p2p->priv;
+}
+
+static u32 rd(struct p2pmig_device *p2p, u32 reg)
+{
+	return readl(p2p->bar0 + reg);
+}
+
+static void wr(struct p2pmig_device *p2p, u32 reg, u32 val)
+{
+	writel(val, p2p->bar0 + reg);
+}
+
+static int igbvf_init(struct p2pmig_device *p2p)
+{
+	u32 status = rd(p2p, IGBVF_VTSTATUS);
+
+	if (status == ~0U) {
+		dev_err(p2pmig_dev(p2p), "VTSTATUS reads all-ones: VF not responding\n");
+		return -EIO;
+	}
+	return 0;
+}
+
+static void igbvf_reset_done(struct p2pmig_device *p2p)
+{
+	memset(priv(p2p), 0, sizeof(struct igbvf_priv));
+}
+
+/* Wait until a queue control register reports the queue disabled. */
+static int wait_disabled(struct p2pmig_device *p2p, u32 reg)
+{
+	u32 val;
+
+	return readl_poll_timeout(p2p->bar0 + reg, val,
+				  !(val & IGBVF_XDCTL_ENABLE), 10,
+				  IGBVF_DISABLE_TIMEOUT_US);
+}
+
+static void write_queue_controls(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	int q;
+
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		wr(p2p, IGBVF_RXDCTL(q), vf->rxdctl[q]);
+		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q]);
+	}
+}
+
+static int igbvf_quiesce(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	int q, ret = 0;
+
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		vf->rxdctl[q] = rd(p2p, IGBVF_RXDCTL(q));
+		vf->txdctl[q] = rd(p2p, IGBVF_TXDCTL(q));
+	}
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		wr(p2p, IGBVF_RXDCTL(q), vf->rxdctl[q] & ~IGBVF_XDCTL_ENABLE);
+		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q] & ~IGBVF_XDCTL_ENABLE);
+	}
+	for (q = 0; q < IGBVF_NR_QUEUES && !ret; q++) {
+		ret = wait_disabled(p2p, IGBVF_RXDCTL(q));
+		if (!ret)
+			ret = wait_disabled(p2p, IGBVF_TXDCTL(q));
+	}
+	if (ret) {
+		dev_err(p2pmig_dev(p2p), "queue %d did not stop within %d us\n",
+			q - 1, IGBVF_DISABLE_TIMEOUT_US);
+		write_queue_controls(p2p);
+		return ret;
+	}
+	vf->quiesced = true;
+	return 0;
+}
+
+static void igbvf_unquiesce(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	int q;
+
+	if (!vf->quiesced)
+		return;
+	write_queue_controls(p2p);
+	/* a tail write makes an enabled queue look at its ring again */
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		if (vf->rxdctl[q] & IGBVF_XDCTL_ENABLE)
+			wr(p2p, IGBVF_RDT(q), rd(p2p, IGBVF_RDT(q)));
+		if (vf->txdctl[q] & IGBVF_XDCTL_ENABLE)
+			wr(p2p, IGBVF_TDT(q), rd(p2p, IGBVF_TDT(q)));
+	}
+	vf->quiesced = false;
+}
+
+static int igbvf_stop(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+
+	vf->eims = rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK;
+	wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
+	vf->stopped = true;
+	return 0;
+}
+
+static void igbvf_start(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+
+	if (!vf->stopped)
+		return;
+	if (vf->eims)
+		wr(p2p, IGBVF_VTEIMS, vf->eims);
+	vf->stopped = false;
+}
+
+static int igbvf_save_initial(struct p2pmig_device *p2p, struct p2pmig_out *out)
+{
+	struct igbvf_caps_rec caps = {
+		.queues = cpu_to_le32(IGBVF_NR_QUEUES),
+		.vectors = cpu_to_le32(IGBVF_NR_VECTORS),
+	};
+
+	return p2pmig_emit(out, IGBVF_REC_CAPS, &caps, sizeof(caps));
+}
+
+static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	struct igbvf_regs_rec *r;
+	int q, i, ret;
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		struct igbvf_queue_regs *qr = &r->q[q];
+
+		qr->rdbal = cpu_to_le32(rd(p2p, IGBVF_RDBAL(q)));
+		qr->rdbah = cpu_to_le32(rd(p2p, IGBVF_RDBAH(q)));
+		qr->rdlen = cpu_to_le32(rd(p2p, IGBVF_RDLEN(q)));
+		qr->srrctl = cpu_to_le32(rd(p2p, IGBVF_SRRCTL(q)));
+		qr->rdh = cpu_to_le32(rd(p2p, IGBVF_RDH(q)));
+		qr->rdt = cpu_to_le32(rd(p2p, IGBVF_RDT(q)));
+		qr->rxdctl = cpu_to_le32(vf->quiesced ? vf->rxdctl[q] :
+					 rd(p2p, IGBVF_RXDCTL(q)));
+		qr->tdbal = cpu_to_le32(rd(p2p, IGBVF_TDBAL(q)));
+		qr->tdbah = cpu_to_le32(rd(p2p, IGBVF_TDBAH(q)));
+		qr->tdlen = cpu_to_le32(rd(p2p, IGBVF_TDLEN(q)));
+		qr->tdh = cpu_to_le32(rd(p2p, IGBVF_TDH(q)));
+		qr->tdt = cpu_to_le32(rd(p2p, IGBVF_TDT(q)));
+		qr->txdctl = cpu_to_le32(vf->quiesced ? vf->txdctl[q] :
+					 rd(p2p, IGBVF_TXDCTL(q)));
+		qr->txctl = cpu_to_le32(rd(p2p, IGBVF_TXCTL(q)));
+		qr->tdwbal = cpu_to_le32(rd(p2p, IGBVF_TDWBAL(q)));
+		qr->tdwbah = cpu_to_le32(rd(p2p, IGBVF_TDWBAH(q)));
+	}
+	for (i = 0; i < IGBVF_NR_VECTORS; i++)
+		r->eitr[i] = cpu_to_le32(rd(p2p, IGBVF_VTEITR(i)));
+	r->ivar = cpu_to_le32(rd(p2p, IGBVF_VTIVAR));
+	r->ivar_misc = cpu_to_le32(rd(p2p, IGBVF_VTIVAR_MISC));
+	r->eiac = cpu_to_le32(rd(p2p, IGBVF_VTEIAC));
+	r->eiam = cpu_to_le32(rd(p2p, IGBVF_VTEIAM));
+	r->eims = cpu_to_le32(vf->stopped ? vf->eims :
+			      rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK);
+	for (i = 0; i < IGBVF_MBX_WORDS; i++)
+		r->vmbmem[i] = cpu_to_le32(rd(p2p, IGBVF_VMBMEM(i)));
+
+	ret = p2pmig_emit(out, IGBVF_REC_REGS, r, sizeof(*r));
+	kfree(r);
+	return ret;
+}
+
+static size_t igbvf_stream_size(struct p2pmig_device *p2p)
+{
+	return P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_caps_rec) +
+	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_regs_rec);
+}
+
+static int igbvf_load_begin(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+
+	vf->caps_seen = false;
+	vf->regs_staged = false;
+	memset(&vf->staged, 0, sizeof(vf->staged));
+	return 0;
+}
+
+static int igbvf_load_header(struct p2pmig_device *p2p,
+			     const struct p2pmig_stream_hdr *hdr)
+{
+	if (hdr->backend_version != IGBVF_BACKEND_VERSION) {
+		dev_err(p2pmig_dev(p2p), "resume stream has igbvf layout version %u, this driver reads %u\n",
+			hdr->backend_version, IGBVF_BACKEND_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_caps(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+{
+	const struct igbvf_caps_rec *caps = (const void *)payload;
+
+	if (len != sizeof(*caps)) {
+		dev_err(p2pmig_dev(p2p), "igbvf capabilities record is %u bytes, expected %zu\n",
+			len, sizeof(*caps));
+		return -EINVAL;
+	}
+	if (le32_to_cpu(caps->queues) != IGBVF_NR_QUEUES ||
+	    le32_to_cpu(caps->vectors) != IGBVF_NR_VECTORS ||
+	    caps->reserved[0] || caps->reserved[1]) {
+		dev_err(p2pmig_dev(p2p), "source VF has %u queue pairs and %u vectors, this one %d and %d\n",
+			le32_to_cpu(caps->queues), le32_to_cpu(caps->vectors),
+			IGBVF_NR_QUEUES, IGBVF_NR_VECTORS);
+		return -EINVAL;
+	}
+	priv(p2p)->caps_seen = true;
+	return 0;
+}
+
+/* Is a ring length/head/tail triple one the hardware could hold? */
+static bool ring_ok(u32 len, u32 head, u32 tail)
+{
+	u32 descs = len / IGBVF_DESC_LEN;
+
+	if (len % IGBVF_RING_ALIGN || len > 0xfff80)
+		return false;
+	if (!len)
+		return !head && !tail;
+	return head < descs && tail < descs;
+}
+
+static int load_regs(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+{
+	const struct igbvf_regs_rec *r = (const void *)payload;
+	struct igbvf_priv *vf = priv(p2p);
+	int q;
+
+	if (len != sizeof(*r)) {
+		dev_err(p2pmig_dev(p2p), "igbvf register record is %u bytes, expected %zu\n",
+			len, sizeof(*r));
+		return -EINVAL;
+	}
+	if (vf->regs_staged) {
+		dev_err(p2pmig_dev(p2p), "resume stream has a second igbvf register record\n");
+		return -EINVAL;
+	}
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		const struct igbvf_queue_regs *qr = &r->q[q];
+
+		if (!ring_ok(le32_to_cpu(qr->rdlen), le32_to_cpu(qr->rdh),
+			     le32_to_cpu(qr->rdt)) ||
+		    !ring_ok(le32_to_cpu(qr->tdlen), le32_to_cpu(qr->tdh),
+			     le32_to_cpu(qr->tdt))) {
+			dev_err(p2pmig_dev(p2p), "igbvf register record: queue %d ring length/head/tail inconsistent\n",
+				q);
+			return -EINVAL;
+		}
+	}
+	if ((le32_to_cpu(r->eims) | le32_to_cpu(r->eiac) | le32_to_cpu(r->eiam)) &
+	    ~IGBVF_VECTORS_MASK) {
+		dev_err(p2pmig_dev(p2p), "igbvf register record names vectors beyond %d\n",
+			IGBVF_NR_VECTORS);
+		return -EINVAL;
+	}
+	vf->staged = *r;
+	vf->regs_staged = true;
+	return 0;
+}
+
+static int igbvf_load_record(struct p2pmig_device *p2p,
+			     const struct p2pmig_record *rec, const u8 *payload)
+{
+	switch (rec->type & P2PMIG_REC_TYPE_MASK) {
+	case IGBVF_REC_CAPS:
+		return load_caps(p2p, payload, rec->len);
+	case IGBVF_REC_REGS:
+		return load_regs(p2p, payload, rec->len);
+	default:
+		return P2PMIG_REC_UNKNOWN;
+	}
+}
+
+static int igbvf_load_check(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+
+	if (!vf->caps_seen || !vf->regs_staged) {
+		dev_err(p2pmig_dev(p2p), "resume stream lacks the igbvf %s record\n",
+			vf->caps_seen ? "register" : "capabilities");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int igbvf_load_finish(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	const struct igbvf_regs_rec *r = &vf->staged;
+	int q, i;
+
+	/* queues off and interrupts masked while the rest goes in */
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		vf->rxdctl[q] = le32_to_cpu(r->q[q].rxdctl);
+		vf->txdctl[q] = le32_to_cpu(r->q[q].txdctl);
+		wr(p2p, IGBVF_RXDCTL(q), vf->rxdctl[q] & ~IGBVF_XDCTL_ENABLE);
+		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q] & ~IGBVF_XDCTL_ENABLE);
+	}
+	wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
+
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		const struct igbvf_queue_regs *qr = &r->q[q];
+
+		wr(p2p, IGBVF_RDBAL(q), le32_to_cpu(qr->rdbal));
+		wr(p2p, IGBVF_RDBAH(q), le32_to_cpu(qr->rdbah));
+		wr(p2p, IGBVF_RDLEN(q), le32_to_cpu(qr->rdlen));
+		wr(p2p, IGBVF_SRRCTL(q), le32_to_cpu(qr->srrctl));
+		wr(p2p, IGBVF_RDH(q), le32_to_cpu(qr->rdh));
+		wr(p2p, IGBVF_RDT(q), le32_to_cpu(qr->rdt));
+		wr(p2p, IGBVF_TDBAL(q), le32_to_cpu(qr->tdbal));
+		wr(p2p, IGBVF_TDBAH(q), le32_to_cpu(qr->tdbah));
+		wr(p2p, IGBVF_TDLEN(q), le32_to_cpu(qr->tdlen));
+		wr(p2p, IGBVF_TDH(q), le32_to_cpu(qr->tdh));
+		wr(p2p, IGBVF_TDT(q), le32_to_cpu(qr->tdt));
+		wr(p2p, IGBVF_TXCTL(q), le32_to_cpu(qr->txctl));
+		wr(p2p, IGBVF_TDWBAL(q), le32_to_cpu(qr->tdwbal));
+		wr(p2p, IGBVF_TDWBAH(q), le32_to_cpu(qr->tdwbah));
+	}
+	for (i = 0; i < IGBVF_NR_VECTORS; i++)
+		wr(p2p, IGBVF_VTEITR(i), le32_to_cpu(r->eitr[i]));
+	wr(p2p, IGBVF_VTIVAR, le32_to_cpu(r->ivar));
+	wr(p2p, IGBVF_VTIVAR_MISC, le32_to_cpu(r->ivar_misc));
+	wr(p2p, IGBVF_VTEIAC, le32_to_cpu(r->eiac));
+	wr(p2p, IGBVF_VTEIAM, le32_to_cpu(r->eiam));
+	for (i = 0; i < IGBVF_MBX_WORDS; i++)
+		wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(r->vmbmem[i]));
+
+	/* STOP, as a source would be: leaving STOP and P2P restore the rest */
+	vf->quiesced = true;
+	vf->eims = le32_to_cpu(r->eims);
+	vf->stopped = true;
+	vf->regs_staged = false;
+	return 0;
+}
+
+const struct p2pmig_backend p2pmig_igbvf_backend = {
+	.name		= "igbvf",
+	.vendor		= PCI_VENDOR_ID_INTEL,
+	.device		= IGBVF_DEVICE_ID,
+	.version	= IGBVF_BACKEND_VERSION,
+	.bar0_size	= IGBVF_BAR0_SIZE,
+	.priv_size	= sizeof(struct igbvf_priv),
+	.init		= igbvf_init,
+	.reset_done	= igbvf_reset_done,
+	.quiesce	= igbvf_quiesce,
+	.unquiesce	= igbvf_unquiesce,
+	.stop		= igbvf_stop,
+	.start		= igbvf_start,
+	.save_initial	= igbvf_save_initial,
+	.save_final	= igbvf_save_final,
+	.stream_size	= igbvf_stream_size,
+	.load_begin	= igbvf_load_begin,
+	.load_header	= igbvf_load_header,
+	.load_record	= igbvf_load_record,
+	.load_check	= igbvf_load_check,
+	.load_finish	= igbvf_load_finish,
+};

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * p2pmig migration core: the VFIO migration state machine of one device.
+ *
+ * SET_STATE is resolved into single arcs by fsm.c; each arc is one function
+ * below, grouped as the arcs' effect on data_fd: arcs that only change what
+ * the device does, arcs that end a session, arcs that open one (and return
+ * its data_fd), and arcs that move within the saving group.  The device
+ * work itself is the backend's (backend.h); the core owns the sessions,
+ * the locking and the error handling.
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#include <linux/file.h>
+#include <linux/uaccess.h>
+
+#include "backend.h"
+#include "fsm.h"
+#include "mig.h"
+
+typedef struct file *(*p2pmig_arc_fn)(struct p2pmig_device *p2p);
+
+static const struct p2pmig_backend *be(struct p2pmig_device *p2p)
+{
+	return p2p->backend;
+}
+
+/* Quiesce, then stop; undo the quiesce if stopping fails. */
+static int quiesce_and_stop(struct p2pmig_device *p2p)
+{
+	int ret;
+
+	ret = be(p2p)->quiesce(p2p);
+	if (ret)
+		return ret;
+	ret = be(p2p)->stop(p2p);
+	if (ret)
+		be(p2p)->unquiesce(p2p);
+	return ret;
+}
+
+/*
+ * Arcs that only change what the device does.
+ */
+
+/* RUNNING -> RUNNING_P2P: no new DMA, none outstanding; MMIO still served */
+static struct file *p2pmig_arc_running_to_running_p2p(struct p2pmig_device *p2p)
+{
+	return ERR_PTR(be(p2p)->quiesce(p2p));
+}
+
+/* RUNNING_P2P -> RUNNING: DMA again, exactly what was enabled before */
+static struct file *p2pmig_arc_running_p2p_to_running(struct p2pmig_device *p2p)
+{
+	be(p2p)->unquiesce(p2p);
+	return NULL;
+}
+
+/* RUNNING_P2P -> STOP: also no interrupts, no change of state */
+static struct file *p2pmig_arc_running_p2p_to_stop(struct p2pmig_device *p2p)
+{
+	return ERR_PTR(be(p2p)->stop(p2p));
+}
+
+/* STOP -> RUNNING_P2P: interrupts again, DMA still quiesced */
+static struct file *p2pmig_arc_stop_to_running_p2p(struct p2pmig_device *p2p)
+{
+	be(p2p)->start(p2p);
+	return NULL;
+}
+
+/* RUNNING -> STOP, for a device without P2P */
+static struct file *p2pmig_arc_running_to_stop(struct p2pmig_device *p2p)
+{
+	return ERR_PTR(quiesce_and_stop(p2p));
+}
+
+/* STOP -> RUNNING, for a device without P2P */
+static struct file *p2pmig_arc_stop_to_running(struct p2pmig_device *p2p)
+{
+	be(p2p)->start(p2p);
+	be(p2p)->unquiesce(p2p);
+	return NULL;
+}
+
+/*
+ * Arcs within the saving group: the save session continues.
+ */
+
+/* PRE_COPY -> PRE_COPY_P2P: pre-copy goes on, DMA quiesced */
+static struct file *p2pmig_arc_pre_copy_to_pre_copy_p2p(struct p2pmig_device *p2p)
+{
+	return ERR_PTR(be(p2p)->quiesce(p2p));
+}
+
+/* PRE_COPY_P2P -> PRE_COPY: pre-copy goes on, DMA again */
+static struct file *p2pmig_arc_pre_copy_p2p_to_pre_copy(struct p2pmig_device *p2p)
+{
+	be(p2p)->unquiesce(p2p);
+	return NULL;
+}
+
+/* PRE_COPY_P2P -> STOP_COPY: stop, then queue the rest of the stream */
+static struct file *p2pmig_arc_pre_copy_p2p_to_stop_copy(struct p2pmig_device *p2p)
+{
+	int ret;
+
+	ret = be(p2p)->stop(p2p);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = p2pmig_save_finish(p2p->mig.save);
+	/* part of the stream may be queued: the session cannot go on */
+	if (ret)
+		p2p->mig.arc_broke = true;
+	return ERR_PTR(ret);
+}
+
+/* PRE_COPY -> STOP_COPY, for a device without P2P */
+static struct file *p2pmig_arc_pre_copy_to_stop_copy(struct p2pmig_device *p2p)
+{
+	int ret;
+
+	ret = quiesce_and_stop(p2p);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = p2pmig_save_finish(p2p->mig.save);
+	if (ret)
+		p2p->mig.arc_broke = true;
+	return ERR_PTR(ret);
+}
+
+/*
+ * Arcs that end a session: its data_fd fails from now on.
+ */
+
+static void end_save(struct p2pmig_device *p2p)
+{
+	struct p2pmig_file *f = p2p->mig.save;
+
+	p2p->mig.save = NULL;
+	if (f)
+		p2pmig_file_end(f);
+}
+
+static void end_resume(struct p2pmig_device *p2p)
+{
+	struct p2pmig_file *f = p2p->mig.resume;
+
+	p2p->mig.resume = NULL;
+	if (f)
+		p2pmig_file_end(f);
+}
+
+/* STOP_COPY -> STOP: the device state has been read (or abandoned) */
+static struct file *p2pmig_arc_stop_copy_to_stop(struct p2pmig_device *p2p)
+{
+	end_save(p2p);
+	return NULL;
+}
+
+/* PRE_COPY -> RUNNING: migration cancelled during pre-copy */
+static struct file *p2pmig_arc_pre_copy_to_running(struct p2pmig_device *p2p)
+{
+	end_save(p2p);
+	return NULL;
+}
+
+/* PRE_COPY_P2P -> RUNNING_P2P: cancelled with DMA quiesced */
+static struct file *p2pmig_arc_pre_copy_p2p_to_running_p2p(struct p2pmig_device *p2p)
+{
+	end_save(p2p);
+	return NULL;
+}
+
+/*
+ * RESUMING -> STOP: the stream must be complete and valid; only then does
+ * its final state reach the device.  A rejected stream leaves the device
+ * untouched and in RESUMING (the user may reset it).
+ */
+static struct file *p2pmig_arc_resuming_to_stop(struct p2pmig_device *p2p)
+{
+	int ret;
+
+	ret = p2pmig_resume_finish(p2p->mig.resume);
+	if (ret)
+		return ERR_PTR(ret);
+	end_resume(p2p);
+	return NULL;
+}
+
+/*
+ * Arcs that open a session and return its data_fd.
+ */
+
+static struct file *open_save(struct p2pmig_device *p2p, bool pre_copy)
+{
+	struct p2pmig_file *f;
+
+	if (WARN_ON(p2p->mig.save))
+		end_save(p2p);
+	f = p2pmig_save_open(p2p, pre_copy);
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	p2p->mig.save = f;
+	return p2pmig_file_get(f);
+}
+
+/* RUNNING -> PRE_COPY: initial data first, the device keeps running */
+static struct file *p2pmig_arc_running_to_pre_copy(struct p2pmig_device *p2p)
+{
+	return open_save(p2p, true);
+}
+
+/* RUNNING_P2P -> PRE_COPY_P2P: the same, DMA quiesced */
+static struct file *p2pmig_arc_running_p2p_to_pre_copy_p2p(struct p2pmig_device *p2p)
+{
+	return open_save(p2p, true);
+}
+
+/* STOP -> STOP_COPY: the whole stream at once, the device is stopped */
+static struct file *p2pmig_arc_stop_to_stop_copy(struct p2pmig_device *p2p)
+{
+	struct file *filp;
+	int ret;
+
+	filp = open_save(p2p, false);
+	if (IS_ERR(filp))
+		return filp;
+	ret = p2pmig_save_finish(p2p->mig.save);
+	if (ret) {
+		fput(filp);
+		end_save(p2p);
+		return ERR_PTR(ret);
+	}
+	return filp;
+}
+
+/* STOP -> RESUMING: a stream will be written to the new data_fd */
+static struct file *p2pmig_arc_stop_to_resuming(struct p2pmig_device *p2p)
+{
+	struct p2pmig_file *f;
+	int ret;
+
+	if (WARN_ON(p2p->mig.resume))
+		end_resume(p2p);
+	ret = be(p2p)->load_begin(p2p);
+	if (ret)
+		return ERR_PTR(ret);
+	f = p2pmig_resume_open(p2p);
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	p2p->mig.resume = f;
+	return p2pmig_file_get(f);
+}
+
+static const p2pmig_arc_fn p2pmig_arc_fns[P2PMIG_NR_STATES][P2PMIG_NR_STATES] = {
+	[P2PMIG_RUNNING][P2PMIG_RUNNING_P2P] = p2pmig_arc_running_to_running_p2p,
+	[P2PMIG_RUNNING_P2P][P2PMIG_RUNNING] = p2pmig_arc_running_p2p_to_running,
+	[P2PMIG_RUNNING_P2P][P2PMIG_STOP] = p2pmig_arc_running_p2p_to_stop,
+	[P2PMIG_STOP][P2PMIG_RUNNING_P2P] = p2pmig_arc_stop_to_running_p2p,
+	[P2PMIG_RUNNING][P2PMIG_STOP] = p2pmig_arc_running_to_stop,
+	[P2PMIG_STOP][P2PMIG_RUNNING] = p2pmig_arc_stop_to_running,
+	[P2PMIG_PRE_COPY][P2PMIG_PRE_COPY_P2P] = p2pmig_arc_pre_copy_to_pre_copy_p2p,
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_PRE_COPY] = p2pmig_arc_pre_copy_p2p_to_pre_copy,
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_STOP_COPY] = p2pmig_arc_pre_copy_p2p_to_stop_copy,
+	[P2PMIG_PRE_COPY][P2PMIG_STOP_COPY] = p2pmig_arc_pre_copy_to_stop_copy,
+	[P2PMIG_STOP_COPY][P2PMIG_STOP] = p2pmig_arc_stop_copy_to_stop,
+	[P2PMIG_PRE_COPY][P2PMIG_RUNNING] = p2pmig_arc_pre_copy_to_running,
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_RUNNING_P2P] = p2pmig_arc_pre_copy_p2p_to_running_p2p,
+	[P2PMIG_RESUMING][P2PMIG_STOP] = p2pmig_arc_resuming_to_stop,
+	[P2PMIG_RUNNING][P2PMIG_PRE_COPY] = p2pmig_arc_running_to_pre_copy,
+	[P2PMIG_RUNNING_P2P][P2PMIG_PRE_COPY_P2P] = p2pmig_arc_running_p2p_to_pre_copy_p2p,
+	[P2PMIG_STOP][P2PMIG_STOP_COPY] = p2pmig_arc_stop_to_stop_copy,
+	[P2PMIG_STOP][P2PMIG_RESUMING] = p2pmig_arc_stop_to_resuming,
+};
+
+/* Take one arc; on failure the state stays, or is ERROR if unknown. */
+static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
+{
+	struct p2pmig_mig *mig = &p2p->mig;
+	u32 cur = mig->state;
+	p2pmig_arc_fn fn = p2pmig_arc_fns[cur][next];
+	struct file *res;
+
+	if (WARN_ON(!fn || p2pmig_fsm_arc(mig->features, cur, next) == P2PMIG_ARC_NONE))
+		return ERR_PTR(-EINVAL);
+
+	mig->arc_broke = false;
+	res = fn(p2p);
+	if (IS_ERR(res)) {
+		if (mig->arc_broke) {
+			dev_err(p2pmig_dev(p2p), "%s -> %s failed (%ld), device state unknown: ERROR\n",
+				p2pmig_state_name(cur), p2pmig_state_name(next), PTR_ERR(res));
+			end_save(p2p);
+			end_resume(p2p);
+			mig->state = P2PMIG_ERROR;
+		} else {
+			dev_dbg(p2pmig_dev(p2p), "%s -> %s failed (%ld)\n",
+				p2pmig_state_name(cur), p2pmig_state_name(next), PTR_ERR(res));
+		}
+		return res;
+	}
+	dev_dbg(p2pmig_dev(p2p), "%s -> %s\n", p2pmig_state_name(cur),
+		p2pmig_state_name(next));
+	mig->state = next;
+	return res;
+}
+
+static struct file *p2pmig_set_state(struct vfio_device *vdev,
+				     enum vfio_device_mig_state new_state)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	struct p2pmig_mig *mig = &p2p->mig;
+	struct file *res = NULL;
+	u32 next;
+	int ret;
+
+	mutex_lock(&mig->state_mutex);
+	while (mig->state != new_state) {
+		ret = p2pmig_fsm_next_state(mig->features, mig->state, new_state, &next);
+		if (ret) {
+			dev_dbg(p2pmig_dev(p2p), "no way from %s to %s\n",
+				p2pmig_state_name(mig->state), p2pmig_state_name(new_state));
+			res = ERR_PTR(ret);
+			break;
+		}
+		res = p2pmig_step(p2p, next);
+		if (IS_ERR(res))
+			break;
+		/* fsm.c opens a session only on the last hop */
+		if (WARN_ON(res && next != new_state)) {
+			fput(res);
+			res = ERR_PTR(-EINVAL);
+			break;
+		}
+	}
+	mutex_unlock(&mig->state_mutex);
+	return res;
+}
+
+static int p2pmig_get_state(struct vfio_device *vdev,
+			    enum vfio_device_mig_state *state)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	mutex_lock(&p2p->mig.state_mutex);
+	*state = p2p->mig.state;
+	mutex_unlock(&p2p->mig.state_mutex);
+	return 0;
+}
+
+static int p2pmig_get_data_size(struct vfio_device *vdev,
+				unsigned long *stop_copy_length)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	mutex_lock(&p2p->mig.state_mutex);
+	*stop_copy_length = p2pmig_stream_bound(p2p);
+	mutex_unlock(&p2p->mig.state_mutex);
+	return 0;
+}
+
+const struct vfio_migration_ops p2pmig_mig_ops = {
+	.migration_set_state = p2pmig_set_state,
+	.migration_get_state = p2pmig_get_state,
+#if P2PMIG_HAVE_MIG_DATA_SIZE_OP
+	.migration_get_data_size = p2pmig_get_data_size,
+#endif
+};
+
+/**
+ * p2pmig_mig_device_feature() - features older VFIO cores do not handle
+ * @p2p: device
+ * @flags: VFIO_DEVICE_FEATURE flags
+ * @arg: user argument
+ * @argsz: its size
+ *
+ * Linux 6.1's core does not know VFIO_DEVICE_FEATURE_MIG_DATA_SIZE and
+ * passes it to the driver; newer cores answer it through p2pmig_mig_ops.
+ *
+ * Return: the feature's result, or -ENOTTY if it is not one of ours.
+ */
+int p2pmig_mig_device_feature(struct p2pmig_device *p2p, u32 flags,
+			      void __user *arg, size_t argsz)
+{
+	struct vfio_device_feature_mig_data_size size = {};
+	unsigned long len;
+	int ret;
+
+	if ((flags & VFIO_DEVICE_FEATURE_MASK) != VFIO_DEVICE_FEATURE_MIG_DATA_SIZE)
+		return -ENOTTY;
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_GET, sizeof(size));
+	if (ret != 1)
+		return ret;
+	p2pmig_get_data_size(&p2p->core.vdev, &len);
+	size.stop_copy_length = len;
+	return copy_to_user(arg, &size, sizeof(size)) ? -EFAULT : 0;
+}
+
+/**
+ * p2pmig_mig_init() - set up migration for a device, before registration
+ * @p2p: device
+ * @features: P2PMIG_F_* to offer (STOP_COPY at least)
+ */
+void p2pmig_mig_init(struct p2pmig_device *p2p, u32 features)
+{
+	mutex_init(&p2p->mig.state_mutex);
+	p2p->mig.state = P2PMIG_RUNNING;
+	p2p->mig.features = features | P2PMIG_F_STOP_COPY;
+	p2p->core.vdev.migration_flags = p2p->mig.features;
+	p2p->core.vdev.mig_ops = &p2pmig_mig_ops;
+}
+
+/**
+ * p2pmig_mig_release() - undo p2pmig_mig_init()
+ * @p2p: device
+ */
+void p2pmig_mig_release(struct p2pmig_device *p2p)
+{
+	mutex_destroy(&p2p->mig.state_mutex);
+}
+
+/**
+ * p2pmig_mig_open() - the device was opened: it runs
+ * @p2p: device
+ */
+void p2pmig_mig_open(struct p2pmig_device *p2p)
+{
+	mutex_lock(&p2p->mig.state_mutex);
+	p2p->mig.state = P2PMIG_RUNNING;
+	mutex_unlock(&p2p->mig.state_mutex);
+}
+
+/* End every session and return to RUNNING (the device is reset or closed). */
+static void p2pmig_mig_reset_state(struct p2pmig_device *p2p)
+{
+	mutex_lock(&p2p->mig.state_mutex);
+	end_save(p2p);
+	end_resume(p2p);
+	p2p->mig.state = P2PMIG_RUNNING;
+	if (be(p2p)->reset_done)
+		be(p2p)->reset_done(p2p);
+	mutex_unlock(&p2p->mig.state_mutex);
+}
+
+/**
+ * p2pmig_mig_close() - the device was closed: end its sessions
+ * @p2p: device
+ */
+void p2pmig_mig_close(struct p2pmig_device *p2p)
+{
+	p2pmig_mig_reset_state(p2p);
+}
+
+/**
+ * p2pmig_mig_reset_done() - the function was reset
+ * @p2p: device
+ *
+ * Called with vfio-pci-core's memory_lock held when the reset came through
+ * VFIO_DEVICE_RESET; safe because the state mutex is never held across a
+ * user copy (which could need memory_lock to fault in a BAR mapping).
+ */
+void p2pmig_mig_reset_done(struct p2pmig_device *p2p)
+{
+	p2pmig_mig_reset_state(p2p);
+}
