@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VFIO migration uAPI helpers for the p2pmig selftests.  Functions return
+ * 0 (or a count) or a negative errno.
+ */
+#ifndef P2PMIG_SELFTESTS_MIG_UTIL_H
+#define P2PMIG_SELFTESTS_MIG_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/vfio.h>
+
+int mig_get_flags(int devfd, uint64_t *flags);
+int mig_get_state(int devfd, uint32_t *state);
+/* *data_fd is the new data_fd or -1 */
+int mig_set_state(int devfd, uint32_t state, int *data_fd);
+int mig_data_size(int devfd, uint64_t *len);
+int mig_precopy_info(int data_fd, struct vfio_precopy_info *info);
+/* read until end of stream (0) or an error; *end_errno is 0 or the errno */
+ssize_t mig_read_all(int data_fd, uint8_t *buf, size_t cap, int *end_errno);
+/* write @len bytes in pieces of @piece bytes */
+int mig_write_all(int data_fd, const uint8_t *buf, size_t len, size_t piece);
+const char *mig_state_name(uint32_t state);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers for the p2pmig selftests: open a VF through the VFIO
+ * group/container API, access its regions, drive sysfs binding.
+ *
+ * Every function returns 0 or a negative errno (never exits), so tests can
+ * assert on the outcome with the kselftest harness.
+ */
+#ifndef P2PMIG_SELFTESTS_VFIO_UTIL_H
+#define P2PMIG_SELFTESTS_VFIO_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+#define P2PMIG_DRIVER		"p2pmig"
+#define IGBVF_VENDOR_ID		0x8086
+#define IGBVF_DEVICE_ID		0x10ca
+
+struct vfio_dev {
+	char bdf[32];
+	int group_id;
+	int container;		/* -1 when borrowed from another vfio_dev */
+	bool own_container;
+	int group;
+	int fd;
+	struct vfio_device_info info;
+	struct vfio_region_info region[VFIO_PCI_NUM_REGIONS];
+	void *bar0;		/* mmap of BAR0 (or its first mmappable area) */
+	size_t bar0_map_len;
+	const char *failed_step;	/* what vfio_dev_open() failed at */
+};
+
+/* The VFs the test bed prepared, from the environment (see vm/guest/). */
+const char *test_vf(const char *role);
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf, int container);
+void vfio_dev_close(struct vfio_dev *d);
+int vfio_dev_mmap_bar0(struct vfio_dev *d);
+
+int vfio_cfg_read(struct vfio_dev *d, unsigned int off, void *buf, size_t len);
+int vfio_cfg_write(struct vfio_dev *d, unsigned int off, const void *buf, size_t len);
+int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val);
+int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val);
+
+int vfio_irq_set_eventfds(struct vfio_dev *d, unsigned int index,
+			  unsigned int start, unsigned int count, const int *fds);
+int vfio_irq_disable(struct vfio_dev *d, unsigned int index);
+/* Wait up to @ms for @efd to be signalled; returns its count or -errno. */
+int64_t eventfd_wait(int efd, int ms);
+
+/* sysfs */
+int sysfs_read(const char *path, char *buf, size_t len);
+int sysfs_write(const char *path, const char *val);
+int pci_driver_of(const char *bdf, char *buf, size_t len);
+int pci_bind(const char *bdf, const char *driver);
+int pci_unbind(const char *bdf);
+int pci_iommu_group(const char *bdf);
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VF bound to p2pmig behaves as under vfio-pci: it opens through the VFIO
+ * group/container API and serves config space, BARs, MSI-X and reset.
+ *
+ * Needs P2PMIG_VF_A: an 82576 VF bound to p2pmig (the test bed sets it).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "lib/vfio_util.h"
+
+/* 82576 VF registers (BAR0 offsets) */
+#define VTSTATUS	0x0008
+#define VTEICS		0x1520
+#define VTEIMS		0x1524
+#define VTEIMC		0x1528
+#define VTEICR		0x1580
+#define RXDCTL0		0x2828
+#define RXDCTL_EN	(1u << 25)
+#define NR_MSIX		3
+#define PCI_COMMAND	0x04
+#define PCI_COMMAND_MASTER 0x4
+
+FIXTURE(vf) {
+	struct vfio_dev dev;
+};
+
+FIXTURE_SETUP(vf)
+{
+	const char *bdf = test_vf("A");
+	int ret;
+
+	if (!bdf)
+		SKIP(return, "P2PMIG_VF_A not set: no VF bound to p2pmig");
+	ret = vfio_dev_open(&self->dev, bdf, -1);
+	ASSERT_EQ(0, ret) TH_LOG("open %s through VFIO: %s: %s", bdf,
+				 self->dev.failed_step, strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(vf)
+{
+	vfio_dev_close(&self->dev);
+}
+
+TEST_F(vf, device_info_reports_pci_with_reset)
+{
+	struct vfio_device_info *info = &self->dev.info;
+
+	EXPECT_TRUE(info->flags & VFIO_DEVICE_FLAGS_PCI);
+	EXPECT_TRUE(info->flags & VFIO_DEVICE_FLAGS_RESET);
+	EXPECT_GE(info->num_regions, VFIO_PCI_NUM_REGIONS);
+	EXPECT_GE(info->num_irqs, VFIO_PCI_NUM_IRQS);
+}
+
+TEST_F(vf, config_space_reads_82576_vf_ids)
+{
+	uint16_t ids[2];
+
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, 0, ids, sizeof(ids)));
+	EXPECT_EQ(IGBVF_VENDOR_ID, ids[0]);
+	EXPECT_EQ(IGBVF_DEVICE_ID, ids[1]);
+}
+
+TEST_F(vf, regions_expose_bar0_and_msix_bar3)
+{
+	struct vfio_region_info *bar0 = &self->dev.region[VFIO_PCI_BAR0_REGION_INDEX];
+	struct vfio_region_info *bar3 = &self->dev.region[VFIO_PCI_BAR3_REGION_INDEX];
+	struct vfio_region_info *cfg = &self->dev.region[VFIO_PCI_CONFIG_REGION_INDEX];
+
+	EXPECT_EQ(0x4000, bar0->size);
+	EXPECT_TRUE(bar0->flags & VFIO_REGION_INFO_FLAG_READ);
+	EXPECT_TRUE(bar0->flags & VFIO_REGION_INFO_FLAG_WRITE);
+	EXPECT_TRUE(bar0->flags & VFIO_REGION_INFO_FLAG_MMAP);
+	EXPECT_EQ(0x4000, bar3->size);
+	EXPECT_GE(cfg->size, 256);
+	EXPECT_EQ(0, self->dev.region[VFIO_PCI_BAR1_REGION_INDEX].size);
+}
+
+TEST_F(vf, bar0_status_reads_same_through_pread_and_mmap)
+{
+	volatile uint32_t *regs;
+	uint32_t by_read;
+
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, VTSTATUS, &by_read));
+	EXPECT_NE(0xffffffffu, by_read);
+	ASSERT_EQ(0, vfio_dev_mmap_bar0(&self->dev));
+	regs = self->dev.bar0;
+	EXPECT_EQ(by_read, regs[VTSTATUS / 4]);
+}
+
+TEST_F(vf, irq_info_offers_three_msix_vectors_and_no_intx)
+{
+	struct vfio_irq_info irq = { .argsz = sizeof(irq) };
+
+	irq.index = VFIO_PCI_MSIX_IRQ_INDEX;
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
+	EXPECT_EQ(NR_MSIX, irq.count);
+	EXPECT_TRUE(irq.flags & VFIO_IRQ_INFO_EVENTFD);
+
+	irq.index = VFIO_PCI_INTX_IRQ_INDEX;
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_GET_IRQ_INFO, &irq));
+	EXPECT_EQ(0, irq.count);
+}
+
+/* The device raises each MSI-X vector through the IOMMU to our eventfd. */
+TEST_F(vf, msix_vectors_fire_on_vteics)
+{
+	uint16_t cmd;
+	int efd[NR_MSIX], i;
+
+	/* MSI-X messages are memory writes: the function must be bus master */
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, PCI_COMMAND, &cmd, sizeof(cmd)));
+	cmd |= PCI_COMMAND_MASTER;
+	ASSERT_EQ(0, vfio_cfg_write(&self->dev, PCI_COMMAND, &cmd, sizeof(cmd)));
+	for (i = 0; i < NR_MSIX; i++) {
+		efd[i] = eventfd(0, EFD_NONBLOCK);
+		ASSERT_GE(efd[i], 0);
+	}
+	ASSERT_EQ(0, vfio_irq_set_eventfds(&self->dev, VFIO_PCI_MSIX_IRQ_INDEX,
+					   0, NR_MSIX, efd));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, VTEIMS, (1u << NR_MSIX) - 1));
+	for (i = 0; i < NR_MSIX; i++) {
+		ASSERT_EQ(0, vfio_bar0_write32(&self->dev, VTEICS, 1u << i));
+		EXPECT_LT(0, eventfd_wait(efd[i], 2000))
+			TH_LOG("MSI-X vector %d did not fire", i);
+	}
+	/* mask and acknowledge what we raised */
+	vfio_bar0_write32(&self->dev, VTEIMC, (1u << NR_MSIX) - 1);
+	vfio_bar0_write32(&self->dev, VTEICR, (1u << NR_MSIX) - 1);
+	EXPECT_EQ(0, vfio_irq_disable(&self->dev, VFIO_PCI_MSIX_IRQ_INDEX));
+	for (i = 0; i < NR_MSIX; i++)
+		close(efd[i]);
+}
+
+/* VFIO_DEVICE_RESET is a function-level reset: queue enables drop. */
+TEST_F(vf, device_reset_clears_rx_queue_enable)
+{
+	uint32_t v;
+
+	/* ring length 0 and no PF-side enable: the queue cannot DMA */
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RXDCTL0, RXDCTL_EN));
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RXDCTL0, &v));
+	ASSERT_TRUE(v & RXDCTL_EN) TH_LOG("RXDCTL0 = %#x", v);
+
+	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_RESET));
+
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RXDCTL0, &v));
+	EXPECT_FALSE(v & RXDCTL_EN) TH_LOG("RXDCTL0 = %#x after reset", v);
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, 2, &v, 2));
+	EXPECT_EQ(IGBVF_DEVICE_ID, v & 0xffff);
+}
+
+TEST_HARNESS_MAIN
