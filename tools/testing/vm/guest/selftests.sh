@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Payload entry for `make check`: prepare VFs, load p2pmig, run every
+# selftest binary in ./selftests.  Output is TAP; the host counts it.
+. /testbed/lib.sh
+
+tap_check "test bed: two igb PFs up, 4 VFs each, VFIO loaded" testbed_setup 4 || exit 1
+tap_check "p2pmig installs with depmod and loads by name" install_p2pmig ./p2pmig.ko || exit 1
+
+# roles: A, B on PF0; C, D on PF1; SPARE (PF0) is bound and unbound by tests
+P2PMIG_VF_A=$(vf_of "$PF0" 0)
+P2PMIG_VF_B=$(vf_of "$PF0" 1)
+P2PMIG_VF_C=$(vf_of "$PF1" 0)
+P2PMIG_VF_D=$(vf_of "$PF1" 1)
+P2PMIG_VF_SPARE=$(vf_of "$PF0" 3)
+export P2PMIG_VF_A P2PMIG_VF_B P2PMIG_VF_C P2PMIG_VF_D P2PMIG_VF_SPARE
+bind_all() {
+	for vf in $P2PMIG_VF_A $P2PMIG_VF_B $P2PMIG_VF_C $P2PMIG_VF_D; do
+		bind_dev "$vf" p2pmig || return 1
+	done
+}
+tap_check "4 VFs on two PFs bind to p2pmig through driver_override" bind_all || exit 1
+log "VFs: A=$P2PMIG_VF_A B=$P2PMIG_VF_B C=$P2PMIG_VF_C D=$P2PMIG_VF_D SPARE=$P2PMIG_VF_SPARE"
+log "setup done at $(cut -d' ' -f1 /proc/uptime)s"
+
+fail=0
+for t in ./selftests/*; do
+	[ -x "$t" ] || continue
+	kselftest_run "$t" || fail=1
+done
+tap_check "kernel log has no WARN, BUG or Oops" kernel_log_is_clean || fail=1
+log "tests done at $(cut -d' ' -f1 /proc/uptime)s"
+exit $fail

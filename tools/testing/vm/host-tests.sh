@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# host-tests.sh <p2pmig.ko>: the tests that need no guest.  TAP on stdout.
+set -uo pipefail
+. "$(dirname "$0")/config.sh"
+
+ko=$1
+n=0 failed=0
+result() {	# result <rc> <description>
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=1
+	fi
+}
+
+# checkpatch --strict from Debian's linux-source, over every C file we own.
+# Ignored, and only where named: version tests in compat.h (its purpose),
+# the ABI's own CamelCase name in the uAPI overlay, and in userspace tests
+# BIT() (a kernel macro) and volatile (MMIO through an mmap).
+checkpatch() {	# checkpatch <ignore types> <files...>
+	local ignore=$1
+	shift
+	[ $# -gt 0 ] || return 0
+	perl "$CACHE/src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore "FILE_PATH_CHANGES${ignore:+,$ignore}" -f "$@" 2>&1
+}
+cd "$TOP" || exit 1
+mapfile -t cfiles < <(git ls-files -co --exclude-standard -- '*.c' '*.h')
+drv=() tools=() compat=() uapi=()
+for f in "${cfiles[@]}"; do
+	case $f in
+	*/compat.h) compat+=("$f") ;;
+	include/uapi/*) uapi+=("$f") ;;
+	tools/*) tools+=("$f") ;;
+	*) drv+=("$f") ;;
+	esac
+done
+out=$(checkpatch "" "${drv[@]}"
+      checkpatch LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}"
+      checkpatch CAMELCASE "${uapi[@]}"
+      checkpatch BIT_MACRO,VOLATILE "${tools[@]}")
+rc=0
+if echo "$out" | grep -qE '^(ERROR|WARNING|CHECK):'; then
+	rc=1
+	echo "$out" | sed 's/^/# /'
+fi
+result $rc "checkpatch --strict is clean on ${#cfiles[@]} C files"
+
+# driver_override only: the alias libvirt/driverctl look up, and no plain one
+aliases=$(modinfo -F alias "$ko")
+echo "$aliases" | grep -qx 'vfio_pci:v00008086d000010CAsv\*sd\*bc\*sc\*i\*'
+result $? "module carries the vfio_pci: alias for 8086:10ca"
+! echo "$aliases" | grep -q '^pci:'
+result $? "module has no plain pci: alias (binds only through driver_override)"
+
+# the driver's pure code, built from its own sources (kselftest TAP)
+for t in "$BUILD"/selftests/host/*; do
+	[ -x "$t" ] || continue
+	"$t" >"$BUILD/logs/$(basename "$t").tap" 2>&1 || failed=1
+	# nest the binary's own TAP as a comment, keep its test lines
+	grep -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | sed "s/^\(ok\|not ok\) [0-9]* /\1 - $(basename "$t"): /"
+	grep -q '^# Totals:' "$BUILD/logs/$(basename "$t").tap" ||
+		{ echo "not ok - $(basename "$t") died before reporting"; failed=1; }
+	grep -v -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
+done
+
+exit $failed
