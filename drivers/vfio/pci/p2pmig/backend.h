@@ -23,6 +23,12 @@ struct p2pmig_out;
  *	stream, and a destination accepts only streams it can read
  * @bar0_size: the smallest BAR0 the backend can drive; probe refuses less
  * @priv_size: size of the backend's per-device data (p2pmig_device.priv)
+ * @trap_offset: start of the part of BAR0 the backend traps: userspace
+ *	cannot mmap it (the region info's sparse mmap areas leave it out) and
+ *	its accesses go to @trap_read and @trap_write
+ * @trap_size: its length; 0 if the backend traps nothing
+ * @trap_read: a 32-bit read at @off (BAR0 offset) inside the trapped range
+ * @trap_write: a 32-bit write at @off inside the trapped range
  * @init: once at probe, after BAR0 is mapped; may be NULL
  * @reset_done: the function was reset (FLR, VFIO_DEVICE_RESET); forget
  *	what is known about the device's state; may be NULL
@@ -35,7 +41,8 @@ struct p2pmig_out;
  * @save_initial: emit the records a destination can act on while the
  *	source still runs (with p2pmig_emit())
  * @save_dirty: emit what changed in the initial data since it was last
- *	emitted; may be NULL
+ *	emitted, with p2pmig_emit_reinit() for records that replace initial
+ *	data; may be NULL
  * @save_final: emit the device state, in STOP
  * @stream_size: an upper bound of the bytes @save_initial, @save_dirty and
  *	@save_final emit in one session, record headers included; never 0
@@ -49,8 +56,11 @@ struct p2pmig_out;
  *	state complete?  0 or -EINVAL with a dev_err; touches no device
  * @load_finish: after @load_check: write the staged state to the device
  *
- * The core serializes all calls for one device under its state mutex; a
- * backend never takes the core's locks and never opens files.
+ * The core serializes all calls for one device under its state mutex,
+ * except @trap_read and @trap_write, which come from userspace's MMIO at
+ * any time and must take the backend's own (non-sleeping) lock for what
+ * they share with the other calls.  A backend never takes the core's locks
+ * and never opens files.
  */
 struct p2pmig_backend {
 	const char *name;
@@ -59,6 +69,10 @@ struct p2pmig_backend {
 	u16 version;
 	resource_size_t bar0_size;
 	size_t priv_size;
+	u32 trap_offset;
+	u32 trap_size;
+	u32 (*trap_read)(struct p2pmig_device *p2p, u32 off);
+	void (*trap_write)(struct p2pmig_device *p2p, u32 off, u32 val);
 	int (*init)(struct p2pmig_device *p2p);
 	void (*reset_done)(struct p2pmig_device *p2p);
 
@@ -82,6 +96,8 @@ struct p2pmig_backend {
 };
 
 int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len);
+int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
+		       u32 len);
 
 extern const struct p2pmig_backend p2pmig_igbvf_backend;
 

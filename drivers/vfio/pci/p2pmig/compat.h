@@ -23,4 +23,16 @@
 /* 6.19: the core decodes VFIO_DEVICE_GET_REGION_INFO and calls an op */
 #define P2PMIG_HAVE_REGION_INFO_OP	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0))
 
+/*
+ * 7.x: VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 lets userspace opt into the
+ * REINIT flag of PRECOPY_INFO (vfio_device.precopy_info_v2).  The uAPI
+ * flag and the field came together: test the flag in the kernel's own
+ * header, which is included before this file and before our overlay.
+ */
+#ifdef VFIO_PRECOPY_INFO_REINIT
+#define P2PMIG_HAVE_PRECOPY_INFO_V2	1
+#else
+#define P2PMIG_HAVE_PRECOPY_INFO_V2	0
+#endif
+
 #endif /* P2PMIG_COMPAT_H */

@@ -61,6 +61,7 @@ struct p2pmig_chunk {
  * @queued: unread bytes in @chunks
  * @initial_left: unread bytes of initial data in @chunks
  * @end_queued: the END record is queued: after it, read() returns 0
+ * @reinit: initial data was replaced since PRECOPY_INFO last said so
  * @seq: sequence number of the next record (save; under the state mutex)
  * @bytes: stream bytes read or written so far
  * @parser: the incremental parser (resume; under the state mutex)
@@ -79,6 +80,7 @@ struct p2pmig_file {
 	size_t queued;
 	size_t initial_left;
 	bool end_queued;
+	bool reinit;
 	u32 seq;
 	u64 bytes;
 	struct p2pmig_parser parser;
@@ -173,6 +175,41 @@ int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len)
 	ret = queue_bytes(f, out->initial, P2PMIG_REC_HDR_LEN + len, fill_record, &r);
 	if (!ret)
 		f->seq++;
+	return ret;
+}
+
+/* Did userspace ask for PRECOPY_INFO's REINIT flag (7.x)? */
+static bool reinit_enabled(struct p2pmig_file *f)
+{
+#if P2PMIG_HAVE_PRECOPY_INFO_V2
+	return f->p2p->core.vdev.precopy_info_v2;
+#else
+	return false;
+#endif
+}
+
+/**
+ * p2pmig_emit_reinit() - add a record that replaces initial data
+ * @out: where the backend was told to emit (a dirty refresh)
+ * @type: record type
+ * @payload: @len bytes, copied
+ * @len: at most P2PMIG_REC_MAX_LEN
+ *
+ * With userspace opted into PRECOPY_INFO v2 the record is new initial data
+ * and the next PRECOPY_INFO carries VFIO_PRECOPY_INFO_REINIT; otherwise it
+ * is dirty data.
+ *
+ * Return: 0 or a negative errno.
+ */
+int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
+		       u32 len)
+{
+	struct p2pmig_out re = { .f = out->f, .initial = reinit_enabled(out->f) };
+	int ret;
+
+	ret = p2pmig_emit(&re, type, payload, len);
+	if (!ret && re.initial)
+		out->f->reinit = true;
 	return ret;
 }
 
@@ -333,6 +370,10 @@ static long p2pmig_precopy_info(struct p2pmig_file *f, unsigned long arg)
 	spin_unlock(&f->data_lock);
 	/* an output field: set by us whatever the caller put there */
 	info.flags = 0;
+	if (f->reinit) {
+		info.flags = VFIO_PRECOPY_INFO_REINIT;
+		f->reinit = false;
+	}
 unlock:
 	mutex_unlock(&mig->state_mutex);
 	if (ret)

@@ -38,47 +38,32 @@
 /* the 82576 drains a queue within a few descriptors' time */
 #define IGBVF_DISABLE_TIMEOUT_US	10000
 
-/**
- * struct igbvf_priv - per-VF backend state
- * @rxdctl: RXDCTL of each queue as quiesce found it
- * @txdctl: TXDCTL of each queue as quiesce found it
- * @quiesced: queues are disabled by us; @rxdctl/@txdctl hold the truth
- * @eims: the interrupt mask as stop found it
- * @stopped: interrupts are masked by us; @eims holds the truth
- * @caps_seen: the resume stream's capabilities record was accepted
- * @regs_staged: @staged holds an accepted register record
- * @staged: register state waiting for the end of RESUMING
- */
-struct igbvf_priv {
-	u32 rxdctl[IGBVF_NR_QUEUES];
-	u32 txdctl[IGBVF_NR_QUEUES];
-	bool quiesced;
-	u32 eims;
-	bool stopped;
-	bool caps_seen;
-	bool regs_staged;
-	struct igbvf_regs_rec staged;
-};
-
 static struct igbvf_priv *priv(struct p2pmig_device *p2p)
 {
-	return p2p->priv;
+	return igbvf_priv(p2p);
 }
 
 static u32 rd(struct p2pmig_device *p2p, u32 reg)
 {
-	return readl(p2p->bar0 + reg);
+	return igbvf_rd(p2p, reg);
 }
 
 static void wr(struct p2pmig_device *p2p, u32 reg, u32 val)
 {
-	writel(val, p2p->bar0 + reg);
+	igbvf_wr(p2p, reg, val);
 }
 
 static int igbvf_init(struct p2pmig_device *p2p)
 {
+	/* record layouts are ABI: they change only with IGBVF_BACKEND_VERSION */
+	BUILD_BUG_ON(sizeof(struct igbvf_caps_rec) != 16);
+	BUILD_BUG_ON(sizeof(struct igbvf_config_rec) != 204);
+	BUILD_BUG_ON(sizeof(struct igbvf_regs_rec) != 228);
+	BUILD_BUG_ON(sizeof(struct igbvf_stats_rec) != 36);
+
 	u32 status = rd(p2p, IGBVF_VTSTATUS);
 
+	spin_lock_init(&priv(p2p)->lock);
 	if (status == ~0U) {
 		dev_err(p2pmig_dev(p2p), "VTSTATUS reads all-ones: VF not responding\n");
 		return -EIO;
@@ -88,7 +73,17 @@ static int igbvf_init(struct p2pmig_device *p2p)
 
 static void igbvf_reset_done(struct p2pmig_device *p2p)
 {
-	memset(priv(p2p), 0, sizeof(struct igbvf_priv));
+	struct igbvf_priv *vf = priv(p2p);
+
+	vf->quiesced = false;
+	vf->stopped = false;
+	vf->raise_on_run = false;
+	vf->caps_seen = false;
+	vf->cfg_seen = false;
+	vf->cfg_staged = false;
+	vf->stats_staged = false;
+	vf->regs_staged = false;
+	igbvf_mbx_forget(p2p);
 }
 
 /* Wait until a queue control register reports the queue disabled. */
@@ -156,6 +151,15 @@ static void igbvf_unquiesce(struct p2pmig_device *p2p)
 			wr(p2p, IGBVF_TDT(q), rd(p2p, IGBVF_TDT(q)));
 	}
 	vf->quiesced = false;
+	/*
+	 * A resumed VF does not know which causes were pending on the source:
+	 * raise every vector the guest has unmasked (a spurious interrupt
+	 * costs the guest a ring check; a lost one stalls its RX).
+	 */
+	if (vf->raise_on_run) {
+		wr(p2p, IGBVF_VTEICS, vf->eims);
+		vf->raise_on_run = false;
+	}
 }
 
 static int igbvf_stop(struct p2pmig_device *p2p)
@@ -165,6 +169,7 @@ static int igbvf_stop(struct p2pmig_device *p2p)
 	vf->eims = rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK;
 	wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
 	vf->stopped = true;
+	igbvf_mbx_settle(p2p);
 	return 0;
 }
 
@@ -186,7 +191,17 @@ static int igbvf_save_initial(struct p2pmig_device *p2p, struct p2pmig_out *out)
 		.vectors = cpu_to_le32(IGBVF_NR_VECTORS),
 	};
 
-	return p2pmig_emit(out, IGBVF_REC_CAPS, &caps, sizeof(caps));
+	int ret;
+
+	ret = p2pmig_emit(out, IGBVF_REC_CAPS, &caps, sizeof(caps));
+	if (!ret)
+		ret = igbvf_save_config(p2p, out, false);
+	return ret;
+}
+
+static int igbvf_save_dirty(struct p2pmig_device *p2p, struct p2pmig_out *out)
+{
+	return igbvf_save_config(p2p, out, true);
 }
 
 static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
@@ -230,16 +245,26 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 			      rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK);
 	for (i = 0; i < IGBVF_MBX_WORDS; i++)
 		r->vmbmem[i] = cpu_to_le32(rd(p2p, IGBVF_VMBMEM(i)));
+	r->v2p_r2c = cpu_to_le32(igbvf_save_r2c(p2p));
 
 	ret = p2pmig_emit(out, IGBVF_REC_REGS, r, sizeof(*r));
 	kfree(r);
+	if (!ret) {
+		struct igbvf_stats_rec stats;
+
+		igbvf_save_stats(p2p, &stats);
+		ret = p2pmig_emit(out, IGBVF_REC_STATS, &stats, sizeof(stats));
+	}
 	return ret;
 }
 
+/* capabilities, the configuration (initial, maybe again as dirty data), state */
 static size_t igbvf_stream_size(struct p2pmig_device *p2p)
 {
 	return P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_caps_rec) +
-	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_regs_rec);
+	       2 * (P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_config_rec)) +
+	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_regs_rec) +
+	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_stats_rec);
 }
 
 static int igbvf_load_begin(struct p2pmig_device *p2p)
@@ -247,7 +272,10 @@ static int igbvf_load_begin(struct p2pmig_device *p2p)
 	struct igbvf_priv *vf = priv(p2p);
 
 	vf->caps_seen = false;
+	vf->cfg_seen = false;
 	vf->regs_staged = false;
+	vf->cfg_staged = false;
+	vf->stats_staged = false;
 	memset(&vf->staged, 0, sizeof(vf->staged));
 	return 0;
 }
@@ -342,6 +370,10 @@ static int igbvf_load_record(struct p2pmig_device *p2p,
 		return load_caps(p2p, payload, rec->len);
 	case IGBVF_REC_REGS:
 		return load_regs(p2p, payload, rec->len);
+	case IGBVF_REC_CONFIG:
+		return igbvf_load_config(p2p, payload, rec->len);
+	case IGBVF_REC_STATS & P2PMIG_REC_TYPE_MASK:
+		return igbvf_load_stats(p2p, payload, rec->len);
 	default:
 		return P2PMIG_REC_UNKNOWN;
 	}
@@ -351,9 +383,13 @@ static int igbvf_load_check(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
 
-	if (!vf->caps_seen || !vf->regs_staged) {
+	const char *missing = !vf->caps_seen ? "capabilities" :
+			      !vf->cfg_seen ? "configuration" :
+			      !vf->regs_staged ? "register" : NULL;
+
+	if (missing) {
 		dev_err(p2pmig_dev(p2p), "resume stream lacks the igbvf %s record\n",
-			vf->caps_seen ? "register" : "capabilities");
+			missing);
 		return -EINVAL;
 	}
 	return 0;
@@ -363,7 +399,11 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
 	const struct igbvf_regs_rec *r = &vf->staged;
-	int q, i;
+	int q, i, ret;
+
+	ret = igbvf_load_config_finish(p2p);
+	if (ret)
+		return ret;
 
 	/* queues off and interrupts masked while the rest goes in */
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
@@ -398,13 +438,13 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	wr(p2p, IGBVF_VTIVAR_MISC, le32_to_cpu(r->ivar_misc));
 	wr(p2p, IGBVF_VTEIAC, le32_to_cpu(r->eiac));
 	wr(p2p, IGBVF_VTEIAM, le32_to_cpu(r->eiam));
-	for (i = 0; i < IGBVF_MBX_WORDS; i++)
-		wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(r->vmbmem[i]));
+	igbvf_load_mbx_finish(p2p, r->vmbmem, le32_to_cpu(r->v2p_r2c));
 
 	/* STOP, as a source would be: leaving STOP and P2P restore the rest */
 	vf->quiesced = true;
 	vf->eims = le32_to_cpu(r->eims);
 	vf->stopped = true;
+	vf->raise_on_run = true;
 	vf->regs_staged = false;
 	return 0;
 }
@@ -416,6 +456,10 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.version	= IGBVF_BACKEND_VERSION,
 	.bar0_size	= IGBVF_BAR0_SIZE,
 	.priv_size	= sizeof(struct igbvf_priv),
+	.trap_offset	= 0,
+	.trap_size	= 0x1000,	/* control, mailbox, statistics */
+	.trap_read	= igbvf_trap_read,
+	.trap_write	= igbvf_trap_write,
 	.init		= igbvf_init,
 	.reset_done	= igbvf_reset_done,
 	.quiesce	= igbvf_quiesce,
@@ -423,6 +467,7 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.stop		= igbvf_stop,
 	.start		= igbvf_start,
 	.save_initial	= igbvf_save_initial,
+	.save_dirty	= igbvf_save_dirty,
 	.save_final	= igbvf_save_final,
 	.stream_size	= igbvf_stream_size,
 	.load_begin	= igbvf_load_begin,

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "backend.h"
 #include "fsm.h"
@@ -73,6 +74,216 @@ static void p2pmig_close_device(struct vfio_device *vdev)
 	vfio_pci_core_close_device(vdev);
 }
 
+/* Is [off, off + count) of region @index in the backend's trapped range? */
+static int p2pmig_trapped(struct p2pmig_device *p2p, unsigned int index,
+			  u64 off, size_t count)
+{
+	const struct p2pmig_backend *be = p2p->backend;
+
+	if (index != VFIO_PCI_BAR0_REGION_INDEX || !be->trap_size ||
+	    off >= be->trap_offset + be->trap_size || off + count <= be->trap_offset)
+		return 0;
+	/* the registers there are 32 bits wide and accessed as such */
+	if (off < be->trap_offset || off + count > be->trap_offset + be->trap_size ||
+	    off % 4 || count % 4) {
+		dev_dbg(p2pmig_dev(p2p), "BAR0 access %#llx+%zu not by dwords inside %#x-%#x\n",
+			off, count, be->trap_offset, be->trap_offset + be->trap_size - 1);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+static ssize_t p2pmig_trap_read(struct p2pmig_device *p2p, char __user *buf,
+				size_t count, u64 off)
+{
+	size_t done;
+	u32 val;
+
+	for (done = 0; done < count; done += 4) {
+		val = p2p->backend->trap_read(p2p, off + done);
+		if (copy_to_user(buf + done, &val, 4))
+			return -EFAULT;
+	}
+	return count;
+}
+
+static ssize_t p2pmig_trap_write(struct p2pmig_device *p2p,
+				 const char __user *buf, size_t count, u64 off)
+{
+	size_t done;
+	u32 val;
+
+	for (done = 0; done < count; done += 4) {
+		if (copy_from_user(&val, buf + done, 4))
+			return -EFAULT;
+		p2p->backend->trap_write(p2p, off + done, val);
+	}
+	return count;
+}
+
+static ssize_t p2pmig_read(struct vfio_device *vdev, char __user *buf,
+			   size_t count, loff_t *ppos)
+{
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	u64 off = *ppos & VFIO_PCI_OFFSET_MASK;
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	ssize_t ret;
+
+	ret = p2pmig_trapped(p2p, index, off, count);
+	if (!ret)
+		return vfio_pci_core_read(vdev, buf, count, ppos);
+	if (ret > 0) {
+		ret = p2pmig_trap_read(p2p, buf, count, off);
+		if (ret > 0)
+			*ppos += ret;
+	}
+	return ret;
+}
+
+static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(*ppos);
+	u64 off = *ppos & VFIO_PCI_OFFSET_MASK;
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	ssize_t ret;
+
+	ret = p2pmig_trapped(p2p, index, off, count);
+	if (!ret)
+		return vfio_pci_core_write(vdev, buf, count, ppos);
+	if (ret > 0) {
+		ret = p2pmig_trap_write(p2p, buf, count, off);
+		if (ret > 0)
+			*ppos += ret;
+	}
+	return ret;
+}
+
+static int p2pmig_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
+{
+	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
+	u64 pgoff = vma->vm_pgoff & ((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	const struct p2pmig_backend *be = p2p->backend;
+	u64 start = pgoff << PAGE_SHIFT, end = start + vma->vm_end - vma->vm_start;
+
+	if (index == VFIO_PCI_BAR0_REGION_INDEX && be->trap_size &&
+	    start < be->trap_offset + be->trap_size && end > be->trap_offset) {
+		dev_dbg(p2pmig_dev(p2p), "mmap of BAR0 %#llx-%#llx covers the trapped %#x-%#x\n",
+			start, end - 1, be->trap_offset, be->trap_offset + be->trap_size - 1);
+		return -EINVAL;
+	}
+	return vfio_pci_core_mmap(vdev, vma);
+}
+
+/*
+ * BAR0's region info, with a sparse mmap capability whose areas leave the
+ * trapped range out (QEMU then maps the areas and traps the rest).
+ */
+static int p2pmig_bar0_info(struct p2pmig_device *p2p,
+			    struct vfio_region_info *info,
+			    struct vfio_info_cap *caps)
+{
+	const struct p2pmig_backend *be = p2p->backend;
+	struct pci_dev *pdev = p2p->core.pdev;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	u64 size = pci_resource_len(pdev, VFIO_PCI_BAR0_REGION_INDEX);
+	u64 trap_end = (u64)be->trap_offset + be->trap_size;
+	size_t sz;
+	u32 n = 0;
+	int ret;
+
+	info->offset = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX);
+	info->size = size;
+	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+	if (!p2p->core.bar_mmap_supported[VFIO_PCI_BAR0_REGION_INDEX])
+		return 0;
+	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
+
+	sz = struct_size(sparse, areas, 2);
+	sparse = kzalloc(sz, GFP_KERNEL);
+	if (!sparse)
+		return -ENOMEM;
+	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
+	sparse->header.version = 1;
+	if (be->trap_offset) {
+		sparse->areas[n].offset = 0;
+		sparse->areas[n++].size = be->trap_offset;
+	}
+	if (trap_end < size) {
+		sparse->areas[n].offset = trap_end;
+		sparse->areas[n++].size = size - trap_end;
+	}
+	sparse->nr_areas = n;
+	ret = vfio_info_add_capability(caps, &sparse->header,
+				       struct_size(sparse, areas, n));
+	kfree(sparse);
+	return ret;
+}
+
+#if P2PMIG_HAVE_REGION_INFO_OP
+static int p2pmig_get_region_info_caps(struct vfio_device *vdev,
+				       struct vfio_region_info *info,
+				       struct vfio_info_cap *caps)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	if (info->index != VFIO_PCI_BAR0_REGION_INDEX || !p2p->backend->trap_size)
+		return vfio_pci_ioctl_get_region_info(vdev, info, caps);
+	return p2pmig_bar0_info(p2p, info, caps);
+}
+#else
+/* Before 6.19 the region info comes through the ioctl op. */
+static long p2pmig_get_region_info(struct p2pmig_device *p2p,
+				   struct vfio_region_info __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_info_cap caps = {};
+	struct vfio_region_info info;
+	int ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ret = p2pmig_bar0_info(p2p, &info, &caps);
+	if (ret)
+		goto out;
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + 1, caps.buf, caps.size)) {
+				ret = -EFAULT;
+				goto out;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+out:
+	kfree(caps.buf);
+	return ret;
+}
+
+static long p2pmig_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	u32 index;
+
+	if (cmd == VFIO_DEVICE_GET_REGION_INFO && p2p->backend->trap_size &&
+	    !get_user(index, (u32 __user *)(arg + offsetof(struct vfio_region_info, index))) &&
+	    index == VFIO_PCI_BAR0_REGION_INDEX)
+		return p2pmig_get_region_info(p2p, (void __user *)arg);
+	return vfio_pci_core_ioctl(vdev, cmd, arg);
+}
+#endif
+
 static int p2pmig_device_feature(struct vfio_device *vdev, u32 flags,
 				 void __user *arg, size_t argsz)
 {
@@ -90,14 +301,16 @@ static const struct vfio_device_ops p2pmig_ops = {
 	.release	= p2pmig_release_dev,
 	.open_device	= p2pmig_open_device,
 	.close_device	= p2pmig_close_device,
-	.ioctl		= vfio_pci_core_ioctl,
 #if P2PMIG_HAVE_REGION_INFO_OP
-	.get_region_info_caps = vfio_pci_ioctl_get_region_info,
+	.ioctl		= vfio_pci_core_ioctl,
+	.get_region_info_caps = p2pmig_get_region_info_caps,
+#else
+	.ioctl		= p2pmig_ioctl,
 #endif
 	.device_feature	= p2pmig_device_feature,
-	.read		= vfio_pci_core_read,
-	.write		= vfio_pci_core_write,
-	.mmap		= vfio_pci_core_mmap,
+	.read		= p2pmig_read,
+	.write		= p2pmig_write,
+	.mmap		= p2pmig_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,
 #if P2PMIG_HAVE_MATCH_TOKEN_UUID

@@ -12,6 +12,7 @@
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
+/* after the kernel's VFIO headers, before our uAPI overlay */
 #include "compat.h"
 #include "uapi/linux/vfio.h"
 

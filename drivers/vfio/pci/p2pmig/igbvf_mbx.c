@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * p2pmig igbvf backend: the VF's PF-side configuration.
+ *
+ * Much of what a guest's igbvf driver sets up lives in the PF, not the VF:
+ * the receive enable, the MAC filter, extra unicast filters, multicast
+ * hashes, VLAN filters, the largest frame.  The guest asks the PF for them
+ * through the VF<->PF mailbox.  A destination VF, just reset, has none of
+ * it; the PF knows the sender only by VF index, so p2pmig asks the
+ * destination PF again through the destination VF's own mailbox.
+ *
+ * Source side: BAR0's first page (control, mailbox, statistics) is trapped
+ * (never mmapped to userspace).  Every access is forwarded to the device,
+ * and on the way p2pmig
+ *  - keeps a copy of each request the guest posts (V2PMAILBOX.REQ) and,
+ *    when the guest reads the PF's ACK from the mailbox memory, applies it
+ *    to a shadow of the configuration (VF_RESET clears it, as does a
+ *    VTCTRL.RST write);
+ *  - keeps the read-to-clear mailbox bits it reads but the guest has not,
+ *    and carries them to the destination;
+ *  - adds per-register offsets to the statistics, which no reset clears,
+ *    so the guest's counters continue on the destination;
+ *  - drops writes to PBACL, which QEMU's igb model forwards to the PF.
+ *
+ * Destination side: the configuration record arrives with the initial
+ * bytes, while the guest still runs on the source.  It is replayed at once
+ * (or, with replay_early=0, when RESUMING ends): VF_RESET, the MAC (unless
+ * the PF already assigned that one), unicast filters, multicast hashes,
+ * VLANs, the largest frame, promiscuous flags - each checked for the PF's
+ * ACK.  A NACK or no answer fails the write() (or the arc) with a message
+ * naming the request.  The mailbox protocol is the VF side's: take the
+ * buffer (VFU), write, request, wait for the PF's ACK and message, read,
+ * acknowledge.
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/module.h>
+
+#include "backend.h"
+#include "igbvf.h"
+
+static bool replay_early = true;
+module_param(replay_early, bool, 0644);
+MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as soon as it arrives (during pre-copy), not when RESUMING ends (default: on)");
+
+/* the PF answers from its interrupt handler: milliseconds, seconds at most */
+#define IGBVF_MBX_TIMEOUT_US	2000000
+#define IGBVF_MBX_POLL_US	100
+/* a PF in reset (interface down) never clears RSTI */
+#define IGBVF_PF_READY_TIMEOUT_US 2000000
+
+static const u16 igbvf_stat_regs[IGBVF_NR_STATS] = {
+	0x0f10, 0x0f14, 0x0f18, 0x0f34, 0x0f3c, 0x0f40, 0x0f44, 0x0f48, 0x0f50,
+};
+
+static int stat_index(u32 off)
+{
+	int i;
+
+	for (i = 0; i < IGBVF_NR_STATS; i++)
+		if (igbvf_stat_regs[i] == off)
+			return i;
+	return -1;
+}
+
+static const char *msg_name(u32 type)
+{
+	switch (type) {
+	case IGBVF_MSG_RESET:
+		return "VF_RESET";
+	case IGBVF_MSG_SET_MAC:
+		return "SET_MAC_ADDR";
+	case IGBVF_MSG_SET_MULTICAST:
+		return "SET_MULTICAST";
+	case IGBVF_MSG_SET_VLAN:
+		return "SET_VLAN";
+	case IGBVF_MSG_SET_LPE:
+		return "SET_LPE";
+	case IGBVF_MSG_SET_PROMISC:
+		return "SET_PROMISC";
+	default:
+		return "unknown message";
+	}
+}
+
+/* A MAC address as the mailbox carries it: bytes of words 1 and 2. */
+static void msg_get_mac(const u32 *msg, u8 *mac)
+{
+	int i;
+
+	for (i = 0; i < ETH_ALEN; i++)
+		mac[i] = msg[1 + i / 4] >> (8 * (i % 4));
+}
+
+static void msg_put_mac(u32 *msg, const u8 *mac)
+{
+	int i;
+
+	msg[1] = 0;
+	msg[2] = 0;
+	for (i = 0; i < ETH_ALEN; i++)
+		msg[1 + i / 4] |= (u32)mac[i] << (8 * (i % 4));
+}
+
+/*
+ * The shadow.  Called with vf->lock held.
+ */
+
+static void cfg_changed(struct igbvf_priv *vf)
+{
+	vf->cfg_gen++;
+}
+
+static void shadow_clear(struct igbvf_priv *vf)
+{
+	memset(&vf->cfg, 0, sizeof(vf->cfg));
+	vf->pending_valid = false;
+	cfg_changed(vf);
+}
+
+static void shadow_vlan(struct igbvf_cfg *cfg, u16 vid, bool add)
+{
+	int i;
+
+	for (i = 0; i < cfg->nr_vlans; i++)
+		if (cfg->vlans[i] == vid)
+			break;
+	if (add && i == cfg->nr_vlans && cfg->nr_vlans < IGBVF_MAX_VLANS)
+		cfg->vlans[cfg->nr_vlans++] = vid;
+	if (!add && i < cfg->nr_vlans)
+		cfg->vlans[i] = cfg->vlans[--cfg->nr_vlans];
+}
+
+/* The PF acknowledged @msg (@reply is its answer): the shadow follows. */
+static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *reply)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	struct igbvf_cfg *cfg = &vf->cfg;
+	u32 info = FIELD_GET(IGBVF_MSG_INFO, msg[0]);
+	u8 mac[ETH_ALEN];
+	int i, n;
+
+	switch (FIELD_GET(IGBVF_MSG_TYPE, msg[0])) {
+	case IGBVF_MSG_RESET:
+		memset(cfg, 0, sizeof(*cfg));
+		cfg->reset = true;
+		if (reply[0] & IGBVF_MSG_ACK) {
+			msg_get_mac(reply, cfg->mac);
+			cfg->mac_set = is_valid_ether_addr(cfg->mac);
+		}
+		break;
+	case IGBVF_MSG_SET_MAC:
+		msg_get_mac(msg, mac);
+		if (info == IGBVF_MSG_MAC_FILTER_CLR) {
+			cfg->nr_uc = 0;
+		} else if (info == IGBVF_MSG_MAC_FILTER_ADD) {
+			for (i = 0; i < cfg->nr_uc; i++)
+				if (ether_addr_equal(cfg->uc[i], mac))
+					break;
+			if (i == cfg->nr_uc && cfg->nr_uc < IGBVF_MAX_UC)
+				ether_addr_copy(cfg->uc[cfg->nr_uc++], mac);
+		} else if (!info) {
+			ether_addr_copy(cfg->mac, mac);
+			cfg->mac_set = true;
+		}
+		break;
+	case IGBVF_MSG_SET_MULTICAST:
+		n = min_t(int, info, IGBVF_MAX_MC);
+		for (i = 0; i < n; i++)
+			cfg->mc[i] = msg[1 + i / 2] >> (16 * (i % 2));
+		cfg->nr_mc = n;
+		break;
+	case IGBVF_MSG_SET_VLAN:
+		shadow_vlan(cfg, msg[1] & 0xfff, info);
+		break;
+	case IGBVF_MSG_SET_LPE:
+		cfg->max_frame = msg[1];
+		break;
+	case IGBVF_MSG_SET_PROMISC:
+		cfg->promisc = msg[0] & IGBVF_MSG_INFO;
+		break;
+	default:
+		dev_dbg(p2pmig_dev(p2p), "mailbox message %#x is not migrated\n", msg[0]);
+		return;
+	}
+	cfg_changed(vf);
+}
+
+/* The guest (or p2pmig, settling) reads word 0 of the mailbox memory. */
+static void snoop_reply(struct p2pmig_device *p2p, u32 word0)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	u32 reply[3];
+
+	if (!vf->pending_valid ||
+	    FIELD_GET(IGBVF_MSG_TYPE, word0) != FIELD_GET(IGBVF_MSG_TYPE, vf->pending[0]) ||
+	    !(word0 & (IGBVF_MSG_ACK | IGBVF_MSG_NACK)))
+		return;
+	vf->pending_valid = false;
+	reply[0] = word0;
+	reply[1] = igbvf_rd(p2p, IGBVF_VMBMEM(1));
+	reply[2] = igbvf_rd(p2p, IGBVF_VMBMEM(2));
+	/* a reset's NACK only says the PF had no MAC: the reset happened */
+	if ((word0 & IGBVF_MSG_ACK) ||
+	    FIELD_GET(IGBVF_MSG_TYPE, word0) == IGBVF_MSG_RESET)
+		shadow_commit(p2p, vf->pending, reply);
+}
+
+/**
+ * igbvf_trap_read() - the guest reads a register of BAR0's first page
+ * @p2p: device
+ * @off: BAR0 offset, dword aligned, inside the trapped page
+ *
+ * Return: the value the guest sees.
+ */
+u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+	u32 val;
+	int i;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	val = igbvf_rd(p2p, off);
+	if (off == IGBVF_V2PMAILBOX) {
+		val |= vf->r2c;
+		vf->r2c = 0;
+	} else if (off == IGBVF_VMBMEM(0)) {
+		snoop_reply(p2p, val);
+	} else {
+		i = stat_index(off);
+		if (i >= 0)
+			val += vf->stat_offset[i];
+	}
+	spin_unlock_irqrestore(&vf->lock, flags);
+	return val;
+}
+
+/**
+ * igbvf_trap_write() - the guest writes a register of BAR0's first page
+ * @p2p: device
+ * @off: BAR0 offset, dword aligned, inside the trapped page
+ * @val: the value
+ */
+void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+	int i;
+
+	if (off == IGBVF_PBACL) {
+		dev_dbg_ratelimited(p2pmig_dev(p2p), "PBACL write dropped\n");
+		return;
+	}
+
+	spin_lock_irqsave(&vf->lock, flags);
+	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_REQ)) {
+		/* the guest posts a request: remember what it asks for */
+		for (i = 0; i < IGBVF_MBX_WORDS; i++)
+			vf->pending[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
+		vf->pending_valid = true;
+	} else if (off == IGBVF_VTCTRL && (val & IGBVF_VTCTRL_RST)) {
+		/* the PF sees the VF reset and drops its configuration */
+		shadow_clear(vf);
+	}
+	igbvf_wr(p2p, off, val);
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+
+/**
+ * igbvf_mbx_settle() - the guest stopped: take in an answered request
+ * @p2p: device, in STOP
+ *
+ * A request the PF answered but whose answer the guest has not read yet
+ * still belongs to the configuration that moves.
+ */
+void igbvf_mbx_settle(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	if (vf->pending_valid)
+		snoop_reply(p2p, igbvf_rd(p2p, IGBVF_VMBMEM(0)));
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+
+/**
+ * igbvf_mbx_forget() - the function was reset: the PF forgot its setup
+ * @p2p: device
+ */
+void igbvf_mbx_forget(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	shadow_clear(vf);
+	vf->r2c = 0;
+	memset(vf->stat_offset, 0, sizeof(vf->stat_offset));
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+
+/*
+ * The stream.
+ */
+
+static void cfg_to_rec(const struct igbvf_cfg *cfg, struct igbvf_config_rec *rec)
+{
+	int i;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->flags = cpu_to_le32((cfg->reset ? IGBVF_CFG_RESET : 0) |
+				 (cfg->mac_set ? IGBVF_CFG_MAC : 0));
+	ether_addr_copy(rec->mac, cfg->mac);
+	rec->nr_uc = cfg->nr_uc;
+	memcpy(rec->uc, cfg->uc, sizeof(rec->uc));
+	rec->nr_mc = cfg->nr_mc;
+	for (i = 0; i < IGBVF_MAX_MC; i++)
+		rec->mc[i] = cpu_to_le16(cfg->mc[i]);
+	rec->nr_vlans = cfg->nr_vlans;
+	for (i = 0; i < IGBVF_MAX_VLANS; i++)
+		rec->vlans[i] = cpu_to_le16(cfg->vlans[i]);
+	rec->max_frame = cpu_to_le32(cfg->max_frame);
+	rec->promisc = cpu_to_le32(cfg->promisc);
+}
+
+/**
+ * igbvf_save_config() - put the configuration in a save stream
+ * @p2p: device
+ * @out: where to emit
+ * @dirty: only if it changed since it was last put in this stream (and
+ *	then as data that replaces the initial record)
+ *
+ * Return: 0 or a negative errno.
+ */
+int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out, bool dirty)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	struct igbvf_config_rec *rec;
+	unsigned long flags;
+	u32 gen;
+	int ret;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	spin_lock_irqsave(&vf->lock, flags);
+	gen = vf->cfg_gen;
+	cfg_to_rec(&vf->cfg, rec);
+	spin_unlock_irqrestore(&vf->lock, flags);
+
+	ret = 0;
+	if (!dirty)
+		ret = p2pmig_emit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec));
+	else if (gen != vf->cfg_sent)
+		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec));
+	if (!ret)
+		vf->cfg_sent = gen;
+	kfree(rec);
+	return ret;
+}
+
+/**
+ * igbvf_save_stats() - the statistics as the guest sees them
+ * @p2p: device
+ * @rec: filled in
+ */
+void igbvf_save_stats(struct p2pmig_device *p2p, struct igbvf_stats_rec *rec)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	for (i = 0; i < IGBVF_NR_STATS; i++)
+		rec->stat[i] = cpu_to_le32(igbvf_rd(p2p, igbvf_stat_regs[i]) +
+					   vf->stat_offset[i]);
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+
+/**
+ * igbvf_save_r2c() - read-to-clear mailbox bits the guest has not read
+ * @p2p: device, in STOP
+ *
+ * They stay pending here too, should the migration be cancelled.
+ *
+ * Return: the bits.
+ */
+u32 igbvf_save_r2c(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+	u32 r2c;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	vf->r2c |= igbvf_rd(p2p, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
+	r2c = vf->r2c;
+	spin_unlock_irqrestore(&vf->lock, flags);
+	return r2c;
+}
+
+/*
+ * The destination's side of the mailbox.
+ */
+
+/* Read V2PMAILBOX, keeping (read-to-clear) bits seen in @seen. */
+static u32 mbx_read(struct p2pmig_device *p2p, u32 *seen)
+{
+	u32 v = igbvf_rd(p2p, IGBVF_V2PMAILBOX);
+
+	*seen |= v;
+	return v;
+}
+
+static int mbx_lock(struct p2pmig_device *p2p, u32 *seen)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_VFU);
+		if (mbx_read(p2p, seen) & IGBVF_MBX_VFU)
+			return 0;
+		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
+	}
+	return -EBUSY;
+}
+
+/* Wait until every bit of @bits was seen in V2PMAILBOX. */
+static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits)
+{
+	int waited = 0;
+
+	for (;;) {
+		mbx_read(p2p, seen);
+		if ((*seen & bits) == bits)
+			return 0;
+		if (waited >= IGBVF_MBX_TIMEOUT_US)
+			return -ETIMEDOUT;
+		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
+		waited += IGBVF_MBX_POLL_US;
+	}
+}
+
+/*
+ * One request and its answer, as a VF driver sends it.  Return: 0 on ACK,
+ * -EREMOTEIO on NACK (the answer is in @reply), -ETIMEDOUT, -EBUSY, -EPROTO.
+ */
+static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
+		       u32 *reply, int rlen)
+{
+	u32 seen = 0;
+	int i, ret;
+
+	ret = mbx_lock(p2p, &seen);
+	if (ret)
+		return ret;
+	for (i = 0; i < len; i++)
+		igbvf_wr(p2p, IGBVF_VMBMEM(i), msg[i]);
+	seen = 0;
+	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
+	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK | IGBVF_MBX_PFSTS);
+	if (ret)
+		return ret;
+	ret = mbx_lock(p2p, &seen);
+	if (ret)
+		return ret;
+	for (i = 0; i < rlen; i++)
+		reply[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
+	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_ACK);
+
+	if (FIELD_GET(IGBVF_MSG_TYPE, reply[0]) != FIELD_GET(IGBVF_MSG_TYPE, msg[0]))
+		return -EPROTO;
+	if (reply[0] & IGBVF_MSG_NACK)
+		return -EREMOTEIO;
+	return reply[0] & IGBVF_MSG_ACK ? 0 : -EPROTO;
+}
+
+/* A request of the replay; a failure is logged with what was asked. */
+static int replay_one(struct p2pmig_device *p2p, const u32 *msg, int len,
+		      u32 *reply, int rlen, const char *what)
+{
+	u32 type = FIELD_GET(IGBVF_MSG_TYPE, msg[0]);
+	int ret;
+
+	ret = mbx_request(p2p, msg, len, reply, rlen);
+	if (ret)
+		dev_err(p2pmig_dev(p2p), "configuration replay: the PF %s %s%s%s (%d)\n",
+			ret == -EREMOTEIO ? "refused (NACK)" :
+			ret == -ETIMEDOUT ? "did not answer" : "botched",
+			msg_name(type), what ? " " : "", what ? what : "", ret);
+	return ret;
+}
+
+static int replay_mac(struct p2pmig_device *p2p, u32 info, const u8 *mac,
+		      const char *what)
+{
+	u32 msg[3] = { IGBVF_MSG_SET_MAC | FIELD_PREP(IGBVF_MSG_INFO, info) };
+	u32 reply[1];
+	char buf[40];
+
+	msg_put_mac(msg, mac);
+	snprintf(buf, sizeof(buf), "%s %pM", what, mac);
+	return replay_one(p2p, msg, 3, reply, 1, buf);
+}
+
+/* Ask the destination PF for everything @cfg holds. */
+static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+{
+	u32 msg[IGBVF_MBX_WORDS] = {}, reply[3], seen = 0;
+	u8 pf_mac[ETH_ALEN] = {};
+	char buf[24];
+	int i, ret, waited = 0;
+
+	if (!cfg->reset)
+		return 0;	/* the guest never set the VF up */
+
+	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
+		if (waited >= IGBVF_PF_READY_TIMEOUT_US) {
+			dev_err(p2pmig_dev(p2p), "configuration replay: the PF is in reset (is its interface up?)\n");
+			return -ENETDOWN;
+		}
+		usleep_range(1000, 2000);
+		waited += 1000;
+	}
+
+	msg[0] = IGBVF_MSG_RESET;
+	ret = mbx_request(p2p, msg, 1, reply, 3);
+	if (ret == -EREMOTEIO && FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
+		ret = 0;	/* no MAC assigned by the PF: fine */
+	else if (!ret)
+		msg_get_mac(reply, pf_mac);
+	if (ret) {
+		dev_err(p2pmig_dev(p2p), "configuration replay: VF_RESET failed (%d)\n", ret);
+		return ret;
+	}
+
+	/* an administratively set MAC cannot be changed by a VF: skip it */
+	if (cfg->mac_set && !ether_addr_equal(cfg->mac, pf_mac)) {
+		ret = replay_mac(p2p, 0, cfg->mac, "MAC");
+		if (ret)
+			return ret;
+	}
+	/* the PF keeps extra filters over a reset: clear them first */
+	if (cfg->mac_set) {
+		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR, cfg->mac, "clear filters");
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < cfg->nr_uc; i++) {
+		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_ADD, cfg->uc[i], "filter");
+		if (ret)
+			return ret;
+	}
+	if (cfg->nr_mc) {
+		memset(msg, 0, sizeof(msg));
+		msg[0] = IGBVF_MSG_SET_MULTICAST | FIELD_PREP(IGBVF_MSG_INFO, cfg->nr_mc);
+		for (i = 0; i < cfg->nr_mc; i++)
+			msg[1 + i / 2] |= (u32)cfg->mc[i] << (16 * (i % 2));
+		snprintf(buf, sizeof(buf), "of %u hashes", cfg->nr_mc);
+		ret = replay_one(p2p, msg, 1 + (cfg->nr_mc + 1) / 2, reply, 1, buf);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < cfg->nr_vlans; i++) {
+		msg[0] = IGBVF_MSG_SET_VLAN | FIELD_PREP(IGBVF_MSG_INFO, 1);
+		msg[1] = cfg->vlans[i];
+		snprintf(buf, sizeof(buf), "%u", cfg->vlans[i]);
+		ret = replay_one(p2p, msg, 2, reply, 1, buf);
+		if (ret)
+			return ret;
+	}
+	if (cfg->max_frame) {
+		msg[0] = IGBVF_MSG_SET_LPE;
+		msg[1] = cfg->max_frame;
+		snprintf(buf, sizeof(buf), "%u", cfg->max_frame);
+		ret = replay_one(p2p, msg, 2, reply, 1, buf);
+		if (ret)
+			return ret;
+	}
+	if (cfg->promisc) {
+		msg[0] = IGBVF_MSG_SET_PROMISC | cfg->promisc;
+		ret = replay_one(p2p, msg, 1, reply, 1, NULL);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *rec,
+		      struct igbvf_cfg *cfg)
+{
+	u32 flags = le32_to_cpu(rec->flags);
+	const char *bad = NULL;
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (flags & ~(IGBVF_CFG_RESET | IGBVF_CFG_MAC))
+		bad = "unknown flags";
+	else if (rec->nr_uc > IGBVF_MAX_UC || rec->nr_mc > IGBVF_MAX_MC ||
+		 rec->nr_vlans > IGBVF_MAX_VLANS)
+		bad = "more filters than the PF holds";
+	else if ((flags & IGBVF_CFG_MAC) && !is_valid_ether_addr(rec->mac))
+		bad = "invalid MAC";
+	else if (le32_to_cpu(rec->promisc) & ~IGBVF_MSG_INFO)
+		bad = "invalid promiscuous flags";
+	else if (rec->reserved0[0] | rec->reserved0[1] | rec->reserved0[2] |
+		 rec->reserved[0] | rec->reserved[1])
+		bad = "reserved bytes set";
+	for (i = 0; !bad && i < rec->nr_uc; i++)
+		if (!is_valid_ether_addr(rec->uc[i]))
+			bad = "invalid unicast filter";
+	for (i = 0; !bad && i < rec->nr_vlans; i++)
+		if (le16_to_cpu(rec->vlans[i]) > 4095)
+			bad = "invalid VLAN ID";
+	if (bad) {
+		dev_err(p2pmig_dev(p2p), "igbvf configuration record: %s\n", bad);
+		return -EINVAL;
+	}
+
+	cfg->reset = flags & IGBVF_CFG_RESET;
+	cfg->mac_set = flags & IGBVF_CFG_MAC;
+	ether_addr_copy(cfg->mac, rec->mac);
+	cfg->nr_uc = rec->nr_uc;
+	memcpy(cfg->uc, rec->uc, sizeof(cfg->uc));
+	cfg->nr_mc = rec->nr_mc;
+	for (i = 0; i < IGBVF_MAX_MC; i++)
+		cfg->mc[i] = le16_to_cpu(rec->mc[i]);
+	cfg->nr_vlans = rec->nr_vlans;
+	for (i = 0; i < IGBVF_MAX_VLANS; i++)
+		cfg->vlans[i] = le16_to_cpu(rec->vlans[i]);
+	cfg->max_frame = le32_to_cpu(rec->max_frame);
+	cfg->promisc = le32_to_cpu(rec->promisc);
+	return 0;
+}
+
+/* The destination now holds @cfg: it moves on from here with it. */
+static void adopt_cfg(struct igbvf_priv *vf, const struct igbvf_cfg *cfg)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	vf->cfg = *cfg;
+	vf->pending_valid = false;
+	cfg_changed(vf);
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
+
+/**
+ * igbvf_load_config() - a configuration record arrived (RESUMING)
+ * @p2p: device
+ * @payload: the record
+ * @len: its length
+ *
+ * Replays it at once, or stages it for the end of RESUMING.  A later record
+ * (the guest changed its configuration during pre-copy) replaces it.
+ *
+ * Return: 0, -EINVAL (bad record) or the replay's error.
+ */
+int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	struct igbvf_cfg *cfg;
+	int ret;
+
+	if (len != sizeof(struct igbvf_config_rec)) {
+		dev_err(p2pmig_dev(p2p), "igbvf configuration record is %u bytes, expected %zu\n",
+			len, sizeof(struct igbvf_config_rec));
+		return -EINVAL;
+	}
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+	ret = rec_to_cfg(p2p, (const void *)payload, cfg);
+	if (ret)
+		goto out;
+	if (READ_ONCE(replay_early)) {
+		ret = igbvf_replay(p2p, cfg);
+		if (!ret)
+			adopt_cfg(vf, cfg);
+		vf->cfg_staged = false;
+	} else {
+		vf->staged_cfg = *cfg;
+		vf->cfg_staged = true;
+	}
+	vf->cfg_seen = !ret;
+out:
+	kfree(cfg);
+	return ret;
+}
+
+/**
+ * igbvf_load_stats() - the statistics the guest saw on the source
+ * @p2p: device
+ * @payload: the record
+ * @len: its length
+ *
+ * Return: 0 or -EINVAL.
+ */
+int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+{
+	const struct igbvf_stats_rec *rec = (const void *)payload;
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	int i;
+
+	if (len != sizeof(*rec)) {
+		dev_err(p2pmig_dev(p2p), "igbvf statistics record is %u bytes, expected %zu\n",
+			len, sizeof(*rec));
+		return -EINVAL;
+	}
+	for (i = 0; i < IGBVF_NR_STATS; i++)
+		vf->staged_stats[i] = le32_to_cpu(rec->stat[i]);
+	vf->stats_staged = true;
+	return 0;
+}
+
+/**
+ * igbvf_load_config_finish() - end of RESUMING: replay a staged configuration
+ * @p2p: device
+ *
+ * Return: 0 or the replay's error.
+ */
+int igbvf_load_config_finish(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	int ret;
+
+	if (!vf->cfg_staged)
+		return 0;
+	ret = igbvf_replay(p2p, &vf->staged_cfg);
+	if (!ret)
+		adopt_cfg(vf, &vf->staged_cfg);
+	vf->cfg_staged = false;
+	return ret;
+}
+
+/**
+ * igbvf_load_mbx_finish() - end of RESUMING: the guest's view continues
+ * @p2p: device
+ * @vmbmem: the mailbox memory the guest left on the source
+ * @r2c: read-to-clear mailbox bits the guest had not read on the source
+ *
+ * The mailbox memory is written holding the VF's side of the buffer; the
+ * read-to-clear bits the replay left in the device are p2pmig's, not the
+ * guest's.
+ */
+void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 r2c)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	unsigned long flags;
+	u32 seen = 0;
+	int i;
+
+	if (mbx_lock(p2p, &seen))
+		dev_warn(p2pmig_dev(p2p), "mailbox busy: writing its memory anyway\n");
+	for (i = 0; i < IGBVF_MBX_WORDS; i++)
+		igbvf_wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
+	igbvf_wr(p2p, IGBVF_V2PMAILBOX, 0);
+
+	spin_lock_irqsave(&vf->lock, flags);
+	igbvf_rd(p2p, IGBVF_V2PMAILBOX);
+	vf->r2c = r2c & IGBVF_MBX_R2C;
+	if (vf->stats_staged)
+		for (i = 0; i < IGBVF_NR_STATS; i++)
+			vf->stat_offset[i] = vf->staged_stats[i] -
+					     igbvf_rd(p2p, igbvf_stat_regs[i]);
+	vf->stats_staged = false;
+	spin_unlock_irqrestore(&vf->lock, flags);
+}
