@@ -12,8 +12,8 @@ set -uo pipefail
 
 LOGS=$BUILD/logs
 HOST_TAP=$LOGS/host.tap
-GUEST_NAME=check
 stage_times=()
+declare -A KO=()
 
 stage() {	# stage <name> <command...>: run and time one stage
 	local name=$1 t0=$SECONDS rc
@@ -28,7 +28,7 @@ stage() {	# stage <name> <command...>: run and time one stage
 summary() {
 	echo "=== stage times: ${stage_times[*]}"
 	local line
-	line=$(tap_count "$HOST_TAP" "$LOGS/$GUEST_NAME.out")
+	line=$(tap_count "$HOST_TAP" "$LOGS"/check-*.tap)
 	echo "$line"
 	case $line in
 	*" 0 failed"*) exit 0 ;;
@@ -37,7 +37,7 @@ summary() {
 }
 
 mkdir -p "$LOGS"
-rm -f "$HOST_TAP" "$LOGS/$GUEST_NAME.out"
+rm -f "$HOST_TAP" "$LOGS"/check-*
 
 if ! stage deps "$VM/deps.sh"; then
 	tap_result "$HOST_TAP" 1 "dependencies install"
@@ -51,7 +51,7 @@ build() {
 		log=$LOGS/build-$k.log
 		if ko=$("$VM/build-module.sh" "$k" 2>"$log"); then
 			tap_result "$HOST_TAP" 0 "p2pmig builds against $k (W=1, -Werror)"
-			[ "$k" = "$K_TESTBED" ] && TESTBED_KO=$ko
+			KO[$k]=$ko
 		else
 			tap_result "$HOST_TAP" 1 "p2pmig builds against $k (W=1, -Werror)"
 			tail -20 "$log"
@@ -71,39 +71,47 @@ build() {
 }
 
 host_tests() {
-	"$VM/host-tests.sh" "$TESTBED_KO" | tee -a "$HOST_TAP"
+	"$VM/host-tests.sh" "${KO[$K_TESTBED]}" | tee -a "$HOST_TAP"
 }
 
+# testbed <kver>: boot the test bed on one kernel, run every guest test
 testbed() {
-	local payload=$BUILD/payload-$GUEST_NAME out=$LOGS/$GUEST_NAME.out rc
-	if ! "$VM/mkinitramfs.sh" >/dev/null; then
-		echo "not ok - test bed initramfs builds" >"$out"
+	local k=$1 name tap out payload rc
+	name=check-$(kshort "$k")
+	out=$LOGS/$name.out
+	tap=$LOGS/$name.tap
+	payload=$BUILD/payload-$name
+	if [ -z "${KO[$k]:-}" ]; then
+		echo "not ok - test bed on $k: no module built" >"$tap"
+		return 1
+	fi
+	if ! "$VM/mkinitramfs.sh" "$k" >/dev/null; then
+		echo "not ok - test bed initramfs for $k builds" >"$tap"
 		return 1
 	fi
 	rm -rf "$payload"
 	mkdir -p "$payload/selftests"
-	cp "$TESTBED_KO" "$payload/"
+	cp "${KO[$k]}" "$payload/"
 	cp "$BUILD"/selftests/guest/* "$payload/selftests/"
 	cp "$VM/guest/selftests.sh" "$payload/run"
-	"$VM/run-l1.sh" -p "$payload" -n "$GUEST_NAME" -t 1200
+	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -t 1200
 	rc=$?
-	cat "$out"
+	# the same tests run on every kernel: say which in each result line
+	sed -E "s/^(ok|not ok) ([0-9]+ )?(- )?/\1 \2\3[$(kshort "$k")] /" "$out" >"$tap"
+	cat "$tap"
 	if [ $rc -ge 124 ]; then
 		# the guest died or hung: a failure of its own, whatever TAP it printed
-		echo "not ok - test bed guest ran to completion (run-l1 status $rc)" >>"$out"
-		tail -40 "$LOGS/$GUEST_NAME.console"
-	elif [ $rc != 0 ] && ! grep -q '^not ok' "$out"; then
-		echo "not ok - test bed payload exited $rc without naming a failed test" >>"$out"
+		echo "not ok - [$(kshort "$k")] test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
+		tail -40 "$LOGS/$name.console"
+	elif [ $rc != 0 ] && ! grep -q '^not ok' "$tap"; then
+		echo "not ok - [$(kshort "$k")] test bed payload exited $rc without naming a failed test" >>"$tap"
 	fi
 	return $rc
 }
 
-TESTBED_KO=
 stage build build
 stage host-tests host_tests
-if [ -n "$TESTBED_KO" ] && [ -f "$TESTBED_KO" ]; then
-	stage testbed testbed
-else
-	echo "not ok - test bed not booted: no module for $K_TESTBED" >>"$HOST_TAP"
-fi
+for k in $K_ALL; do
+	stage "testbed-$(kshort "$k")" testbed "$k"
+done
 summary

@@ -6,11 +6,21 @@ VM=$TOP/tools/testing/vm
 CACHE=${P2PMIG_CACHE:-$TOP/.cache}
 BUILD=${P2PMIG_BUILD:-$TOP/build}
 
-# load_versions: K_TESTBED (booted), K_61 and K_7 (compile checks only)
+# load_versions: K_TESTBED (the main one), K_61 and K_7; all are booted
 load_versions() {
 	[ -f "$CACHE/versions" ] || { echo "run $VM/deps.sh first" >&2; return 1; }
 	. "$CACHE/versions"
-	KIMAGE=$CACHE/kernels/$K_TESTBED/image
+	K_ALL="$K_TESTBED $K_61 $K_7"
+}
+
+# kimage <kver>: the extracted kernel (boot/vmlinuz-<kver>, lib/modules/<kver>)
+kimage() {
+	echo "$CACHE/kernels/$1/image"
+}
+
+# kshort <kver>: 6.12.95+deb12-amd64 -> 6.12, 6.1.0-50-amd64 -> 6.1
+kshort() {
+	echo "$1" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/'
 }
 
 # kdir <kver>: the kbuild directory of an extracted kernel

@@ -8,8 +8,9 @@
 # Recommends: the plain -t form drags a GUI stack in), and small tools.
 # Everything else is downloaded with apt into the project's cache and
 # extracted there; no kernel is installed on the host:
-#   kernels/<ver>/image    Debian kernel image + modules (test bed guest)
-#   kernels/<ver>/hdr      headers + kbuild (module builds)
+#   kernels/<ver>/image    Debian kernel image + modules (booted in the test
+#                          bed: 6.12, 6.1 and 7.x)
+#   kernels/<ver>/hdr      headers + kbuild (module builds; 7.x: in trixie/)
 #   trixie/                minimal trixie root with gcc-14 (7.x headers need it)
 #   src/                   files taken from Debian's linux-source package
 #                          (kselftest harness, checkpatch)
@@ -152,12 +153,43 @@ kbuild_pkg() {
 	esac
 }
 
+# image_pkgs <kver>: the packages holding a kernel's image and modules
+# (7.x splits them into linux-binary-*, linux-modules-* and linux-base-*)
+image_pkgs() {
+	if apt-cache "${APTOPT[@]}" show "linux-binary-$1" >/dev/null 2>&1; then
+		echo "linux-binary-$1 linux-modules-$1 linux-base-$1"
+	elif apt-cache "${APTOPT[@]}" show "linux-image-$1-unsigned" >/dev/null 2>&1; then
+		echo "linux-image-$1-unsigned"
+	else
+		echo "linux-image-$1"
+	fi
+}
+
+# normalize_image <dir> <kver>: give a merged-/usr image (7.x) the classic
+# paths the scripts use: lib/modules/<kver> and boot/vmlinuz-<kver>
+normalize_image() {
+	local d=$1 k=$2
+	if [ ! -e "$d/lib/modules" ] && [ -d "$d/usr/lib/modules/$k" ]; then
+		mkdir -p "$d/lib"
+		ln -s ../usr/lib/modules "$d/lib/modules"
+	fi
+	if [ ! -e "$d/boot/vmlinuz-$k" ] && [ -f "$d/usr/lib/modules/$k/vmlinuz" ]; then
+		mkdir -p "$d/boot"
+		ln -s "../usr/lib/modules/$k/vmlinuz" "$d/boot/vmlinuz-$k"
+	fi
+}
+
 kernels() {
 	. "$CACHE/versions"
 	local k
-	unpack "$CACHE/kernels/$K_TESTBED/image" "linux-image-$K_TESTBED-unsigned"
-	[ -f "$CACHE/kernels/$K_TESTBED/image/lib/modules/$K_TESTBED/modules.dep" ] ||
-		depmod -b "$CACHE/kernels/$K_TESTBED/image" "$K_TESTBED"
+	# every supported kernel is booted in the test bed, not only built for
+	for k in "$K_TESTBED" "$K_61" "$K_7"; do
+		# shellcheck disable=SC2046
+		unpack "$CACHE/kernels/$k/image" $(image_pkgs "$k")
+		normalize_image "$CACHE/kernels/$k/image" "$k"
+		[ -f "$CACHE/kernels/$k/image/lib/modules/$k/modules.dep" ] ||
+			depmod -b "$CACHE/kernels/$k/image" "$k"
+	done
 	for k in "$K_TESTBED" "$K_61"; do
 		unpack "$CACHE/kernels/$k/hdr" "linux-headers-$k" \
 			"linux-headers-${k%-amd64}-common" "$(kbuild_pkg "$k")"
@@ -185,10 +217,9 @@ trixie_root() {
 	# the headers go to the root's own /usr/src, where their absolute
 	# paths point when used inside the chroot
 	if [ ! -f "$root/.headers-$K_7" ]; then
-		local p base
-		base=$(apt-cache "${APTOPT[@]}" pkgnames | grep -E "^linux-base-${K_7//./\\.}\$" || true)
+		local p
 		for p in "linux-headers-$K_7" "linux-headers-${K_7%-amd64}-common" \
-			 "$(kbuild_pkg "$K_7")" $base; do
+			 "$(kbuild_pkg "$K_7")"; do
 			fetch "$p"
 			dpkg-deb -x "$CACHE/debs/${p}_"*.deb "$root"
 		done

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitramfs.sh: the test bed guest's base initramfs, for the booted
-# kernel (K_TESTBED): busybox-static, the kernel modules the tests need with
+# mkinitramfs.sh [kver]: the test bed guest's base initramfs for a kernel
+# (default: K_TESTBED): busybox-static, the kernel modules the tests need with
 # their dependencies (decompressed: busybox cannot load .ko.xz), Debian's
 # iproute2 (busybox's ip has neither `vf` nor `netns`), our init and guest
 # helpers.  The tests and p2pmig.ko are not here: run-l1.sh appends them.
@@ -11,15 +11,17 @@
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions
+kver=${1:-$kver}
+KIMAGE=$(kimage "$kver")
 
 MODULES=(igb igbvf vfio vfio_iommu_type1 vfio-pci-core vfio-pci 9p 9pnet_virtio)
 HOST_BINS=(/sbin/ip /usr/bin/socat)
-out=$BUILD/initramfs-$K_TESTBED.cpio.gz
-src=$KIMAGE/lib/modules/$K_TESTBED
+out=$BUILD/initramfs-$kver.cpio.gz
+src=$KIMAGE/lib/modules/$kver
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,mnt,lib/modules/"$K_TESTBED"}
+mkdir -p "$work"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,run,mnt,lib/modules/"$kver"}
 
 cp "$CACHE/busybox/usr/bin/busybox" "$work/bin/busybox"
 for a in $("$work/bin/busybox" --list); do
@@ -37,18 +39,18 @@ for m in "${MODULES[@]}"; do
 		rel=${path#"$src"/}
 		[ -n "${seen[$rel]:-}" ] && continue
 		seen[$rel]=1
-		mkdir -p "$work/lib/modules/$K_TESTBED/$(dirname "$rel")"
+		mkdir -p "$work/lib/modules/$kver/$(dirname "$rel")"
 		case $rel in
-		*.xz) xz -dc "$path" >"$work/lib/modules/$K_TESTBED/${rel%.xz}" ;;
-		*.zst) zstd -qdc "$path" >"$work/lib/modules/$K_TESTBED/${rel%.zst}" ;;
-		*) cp "$path" "$work/lib/modules/$K_TESTBED/$rel" ;;
+		*.xz) xz -dc "$path" >"$work/lib/modules/$kver/${rel%.xz}" ;;
+		*.zst) zstd -qdc "$path" >"$work/lib/modules/$kver/${rel%.zst}" ;;
+		*) cp "$path" "$work/lib/modules/$kver/$rel" ;;
 		esac
-	done < <(modprobe -d "$KIMAGE" -S "$K_TESTBED" --show-depends "$m")
+	done < <(modprobe -d "$KIMAGE" -S "$kver" --show-depends "$m")
 done
-cp "$src"/modules.{order,builtin,builtin.modinfo} "$work/lib/modules/$K_TESTBED/"
+cp "$src"/modules.{order,builtin,builtin.modinfo} "$work/lib/modules/$kver/"
 # modules.order names .ko.xz; the guest has plain .ko
-sed -i 's/\.ko\.xz$/.ko/' "$work/lib/modules/$K_TESTBED/modules.order"
-depmod -b "$work" "$K_TESTBED"
+sed -i 's/\.ko\.xz$/.ko/' "$work/lib/modules/$kver/modules.order"
+depmod -b "$work" "$kver"
 
 # host programs with their shared libraries
 for b in "${HOST_BINS[@]}"; do

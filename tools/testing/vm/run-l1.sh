@@ -3,8 +3,8 @@
 #
 # run-l1.sh: boot the test bed guest (L1) and run a payload in it.
 #
-#   run-l1.sh -p <payload dir> [-n name] [-t timeout s] [-m mem] [-s share dir]
-#             [-A "extra kernel args"]
+#   run-l1.sh -p <payload dir> [-k kernel version] [-n name] [-t timeout s]
+#             [-m mem] [-s share dir] [-A "extra kernel args"]
 #
 # The machine: q35 under TCG (no usable KVM here) with an emulated VT-d IOMMU
 # (interrupt remapping, caching mode: every VF in an IOMMU group of its
@@ -25,10 +25,11 @@ set -uo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions || exit 2
 
-payload='' name=l1 timeout=600 mem=2G share='' xargs=''
-while getopts p:n:t:m:s:A: o; do
+payload='' name=l1 timeout=600 mem=2G share='' xargs='' kver=$K_TESTBED
+while getopts p:k:n:t:m:s:A: o; do
 	case $o in
 	p) payload=$OPTARG ;;
+	k) kver=$OPTARG ;;
 	n) name=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -39,7 +40,7 @@ while getopts p:n:t:m:s:A: o; do
 done
 [ -x "$payload/run" ] || { echo "run-l1: $payload/run is not executable" >&2; exit 2; }
 
-base=$BUILD/initramfs-$K_TESTBED.cpio.gz
+base=$BUILD/initramfs-$kver.cpio.gz
 [ -f "$base" ] || { echo "run-l1: $base missing (mkinitramfs.sh)" >&2; exit 2; }
 mkdir -p "$BUILD/logs"
 console=$BUILD/logs/$name.console
@@ -98,7 +99,7 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-netdev hubport,id=pf1net,hubid=0 \
 	-device igb,netdev=pf1net,bus=rp2,mac=52:54:00:00:00:20 \
 	"${opts[@]}" \
-	-kernel "$KIMAGE/boot/vmlinuz-$K_TESTBED" -initrd "$initrd" -append "$append" \
+	-kernel "$(kimage "$kver")/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-display none -no-reboot -nodefaults \
 	-monitor "unix:$hmp,server=on,wait=off" \
 	-serial "file:$console" -serial "file:$result" </dev/null \
