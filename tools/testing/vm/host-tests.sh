@@ -19,8 +19,9 @@ result() {	# result <rc> <description>
 
 # checkpatch --strict from Debian's linux-source, over every C file we own.
 # Ignored, and only where named: version tests in compat.h (its purpose),
-# the ABI's own CamelCase name in the uAPI overlay, and in userspace tests
-# BIT() (a kernel macro) and volatile (MMIO through an mmap).
+# the TRACE_EVENT() layout in trace.h (the kernel's own idiom), the ABI's
+# own CamelCase name in the uAPI overlay, and in userspace tests BIT() (a
+# kernel macro) and volatile (MMIO through an mmap).
 checkpatch() {	# checkpatch <ignore types> <files...>
 	local ignore=$1
 	shift
@@ -30,10 +31,11 @@ checkpatch() {	# checkpatch <ignore types> <files...>
 }
 cd "$TOP" || exit 1
 mapfile -t cfiles < <(git ls-files -co --exclude-standard -- '*.c' '*.h')
-drv=() tools=() compat=() uapi=()
+drv=() tools=() compat=() uapi=() trace=()
 for f in "${cfiles[@]}"; do
 	case $f in
 	*/compat.h) compat+=("$f") ;;
+	*/trace.h) trace+=("$f") ;;
 	include/uapi/*) uapi+=("$f") ;;
 	tools/*) tools+=("$f") ;;
 	*) drv+=("$f") ;;
@@ -41,6 +43,7 @@ for f in "${cfiles[@]}"; do
 done
 out=$(checkpatch "" "${drv[@]}"
       checkpatch LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}"
+      checkpatch OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT "${trace[@]}"
       checkpatch CAMELCASE "${uapi[@]}"
       checkpatch BIT_MACRO,VOLATILE "${tools[@]}")
 rc=0

@@ -16,6 +16,8 @@
 #define P2PMIG_HAVE_MIG_DATA_SIZE_OP	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
 /* 6.6: detach_ioas */
 #define P2PMIG_HAVE_DETACH_IOAS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
+/* 6.10: __assign_str() in trace events takes the field name only */
+#define P2PMIG_HAVE_ASSIGN_STR_1	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
 /* 6.15: PASID attach/detach */
 #define P2PMIG_HAVE_PASID_OPS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
 /* 6.17: VF token match for iommufd cdev binds */

@@ -24,6 +24,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
@@ -33,6 +34,7 @@
 #include "backend.h"
 #include "fsm.h"
 #include "mig.h"
+#include "trace.h"
 
 /* a write() is parsed in pieces of this size, outside of the user copy */
 #define P2PMIG_WRITE_CHUNK	(64 * 1024)
@@ -245,6 +247,7 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	struct p2pmig_file *f = filp->private_data;
 	struct p2pmig_mig *mig = &f->p2p->mig;
 	struct p2pmig_chunk *c, *done_chunk;
+	u64 start = ktime_get_ns();
 	ssize_t done = 0;
 	size_t n;
 	u8 *src;
@@ -318,6 +321,8 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 		if (!f->end_queued)
 			done = -ENOMSG;
 		spin_unlock(&f->data_lock);
+	} else if (done > 0) {
+		trace_p2pmig_stream(fdev(f), true, done, f->bytes, ktime_get_ns() - start);
 	}
 out:
 	mutex_unlock(&f->io_lock);
@@ -432,6 +437,7 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 {
 	struct p2pmig_file *f = filp->private_data;
 	struct p2pmig_mig *mig = &f->p2p->mig;
+	u64 start = ktime_get_ns();
 	ssize_t done = 0;
 	size_t n;
 	int ret;
@@ -472,6 +478,7 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 		len -= n;
 		done += n;
 	}
+	trace_p2pmig_stream(fdev(f), false, done, f->bytes, ktime_get_ns() - start);
 	mutex_unlock(&f->io_lock);
 	return done;
 fail:

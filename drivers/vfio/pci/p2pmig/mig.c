@@ -14,9 +14,14 @@
 #include <linux/file.h>
 #include <linux/uaccess.h>
 
+#include <linux/ktime.h>
+
 #include "backend.h"
 #include "fsm.h"
 #include "mig.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
 
 typedef struct file *(*p2pmig_arc_fn)(struct p2pmig_device *p2p);
 
@@ -281,12 +286,16 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 	u32 cur = mig->state;
 	p2pmig_arc_fn fn = p2pmig_arc_fns[cur][next];
 	struct file *res;
+	u64 start;
 
 	if (WARN_ON(!fn || p2pmig_fsm_arc(mig->features, cur, next) == P2PMIG_ARC_NONE))
 		return ERR_PTR(-EINVAL);
 
 	mig->arc_broke = false;
+	start = ktime_get_ns();
 	res = fn(p2p);
+	trace_p2pmig_arc(p2pmig_dev(p2p), cur, next, ktime_get_ns() - start,
+			 PTR_ERR_OR_ZERO(res));
 	if (IS_ERR(res)) {
 		if (mig->arc_broke) {
 			dev_err(p2pmig_dev(p2p), "%s -> %s failed (%ld), device state unknown: ERROR\n",
@@ -311,11 +320,13 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 	struct p2pmig_mig *mig = &p2p->mig;
+	u64 start = ktime_get_ns();
 	struct file *res = NULL;
-	u32 next;
+	u32 from, next;
 	int ret;
 
 	mutex_lock(&mig->state_mutex);
+	from = mig->state;
 	while (mig->state != new_state) {
 		ret = p2pmig_fsm_next_state(mig->features, mig->state, new_state, &next);
 		if (ret) {
@@ -334,6 +345,8 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 			break;
 		}
 	}
+	trace_p2pmig_set_state(p2pmig_dev(p2p), from, new_state,
+			       ktime_get_ns() - start, PTR_ERR_OR_ZERO(res));
 	mutex_unlock(&mig->state_mutex);
 	return res;
 }

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * p2pmig tracepoints: where migration time goes, per device.
+ *
+ *   trace-cmd record -e p2pmig ...      or
+ *   echo 1 > /sys/kernel/tracing/events/p2pmig/enable
+ *
+ * Copyright (C) 2026 The p2pmig authors
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM p2pmig
+
+#if !defined(_P2PMIG_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _P2PMIG_TRACE_H
+
+#include <linux/device.h>
+#include <linux/tracepoint.h>
+
+#include "compat.h"
+
+#if P2PMIG_HAVE_ASSIGN_STR_1
+#define p2pmig_assign_dev(dev)	__assign_str(dev)
+#else
+#define p2pmig_assign_dev(dev)	__assign_str(dev, dev_name(d))
+#endif
+
+#define p2pmig_show_state(s)						\
+	__print_symbolic(s, { 0, "ERROR" }, { 1, "STOP" }, { 2, "RUNNING" },	\
+			 { 3, "STOP_COPY" }, { 4, "RESUMING" },		\
+			 { 5, "RUNNING_P2P" }, { 6, "PRE_COPY" },		\
+			 { 7, "PRE_COPY_P2P" })
+
+/* one arc of the state machine: how long it took and how it ended */
+TRACE_EVENT(p2pmig_arc,
+	TP_PROTO(struct device *d, u32 from, u32 to, u64 ns, int ret),
+	TP_ARGS(d, from, to, ns, ret),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__field(u32, from)
+		__field(u32, to)
+		__field(u64, ns)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		__entry->from = from;
+		__entry->to = to;
+		__entry->ns = ns;
+		__entry->ret = ret;
+	),
+	TP_printk("%s %s -> %s %llu ns ret=%d", __get_str(dev),
+		  p2pmig_show_state(__entry->from), p2pmig_show_state(__entry->to),
+		  __entry->ns, __entry->ret)
+);
+
+/* a SET_STATE request, all its arcs together */
+TRACE_EVENT(p2pmig_set_state,
+	TP_PROTO(struct device *d, u32 from, u32 to, u64 ns, int ret),
+	TP_ARGS(d, from, to, ns, ret),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__field(u32, from)
+		__field(u32, to)
+		__field(u64, ns)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		__entry->from = from;
+		__entry->to = to;
+		__entry->ns = ns;
+		__entry->ret = ret;
+	),
+	TP_printk("%s %s => %s %llu ns ret=%d", __get_str(dev),
+		  p2pmig_show_state(__entry->from), p2pmig_show_state(__entry->to),
+		  __entry->ns, __entry->ret)
+);
+
+/* stream bytes through a data_fd: read (save) or written (resume) */
+TRACE_EVENT(p2pmig_stream,
+	TP_PROTO(struct device *d, bool save, size_t bytes, u64 total, u64 ns),
+	TP_ARGS(d, save, bytes, total, ns),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__field(bool, save)
+		__field(size_t, bytes)
+		__field(u64, total)
+		__field(u64, ns)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		__entry->save = save;
+		__entry->bytes = bytes;
+		__entry->total = total;
+		__entry->ns = ns;
+	),
+	TP_printk("%s %s %zu bytes (%llu in all) %llu ns", __get_str(dev),
+		  __entry->save ? "read" : "written", __entry->bytes,
+		  __entry->total, __entry->ns)
+);
+
+#endif /* _P2PMIG_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
