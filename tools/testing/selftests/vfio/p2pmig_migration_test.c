@@ -429,6 +429,57 @@ TEST_F(mig, closing_the_device_ends_its_sessions)
 	ASSERT_EQ(0, vfio_dev_open(&self->p.c, test_vf("C"), self->p.a.container));
 }
 
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fputs(s, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		ret = -errno;
+	return ret;
+}
+
+/* Each arc and the stream bytes show in tracefs with device and duration. */
+TEST_F(mig, arcs_and_stream_bytes_are_traced)
+{
+	const char *t = "/sys/kernel/tracing";
+	char path[128], line[512], want[128];
+	bool arc = false, stream = false, summary = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/p2pmig/enable", t);
+	if (access(path, W_OK))
+		SKIP(return, "no tracefs at %s", t);
+	snprintf(path, sizeof(path), "%s/trace", t);
+	ASSERT_EQ(0, write_file(path, ""));
+	snprintf(path, sizeof(path), "%s/events/p2pmig/enable", t);
+	ASSERT_EQ(0, write_file(path, "1"));
+
+	ASSERT_LT(0, save_stream(&self->p.a, self->p.stream, sizeof(self->p.stream)));
+
+	ASSERT_EQ(0, write_file(path, "0"));
+	snprintf(path, sizeof(path), "%s/trace", t);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	snprintf(want, sizeof(want), "p2pmig_arc: %s RUNNING_P2P -> STOP ", self->p.a.bdf);
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, want) && strstr(line, " ns ret=0"))
+			arc = true;
+		if (strstr(line, "p2pmig_stream: ") && strstr(line, self->p.a.bdf) &&
+		    strstr(line, " read "))
+			stream = true;
+		if (strstr(line, "p2pmig_set_state: ") && strstr(line, "RUNNING => STOP_COPY"))
+			summary = true;
+	}
+	fclose(f);
+	EXPECT_TRUE(arc) TH_LOG("no line with \"%s\"", want);
+	EXPECT_TRUE(stream);
+	EXPECT_TRUE(summary);
+}
+
 struct cycler {
 	struct vfio_dev *d;
 	int rounds;
