@@ -32,6 +32,9 @@ struct p2pmig_out;
  * @init: once at probe, after BAR0 is mapped; may be NULL
  * @reset_done: the function was reset (FLR, VFIO_DEVICE_RESET); forget
  *	what is known about the device's state; may be NULL
+ * @release: userspace closed the device, which goes back to the host:
+ *	undo what the device's user set up outside the device (the PF's
+ *	filters for it); may be NULL
  * @quiesce: RUNNING -> RUNNING_P2P: stop initiating DMA and wait until
  *	none is outstanding; MMIO is still served.  On failure leave the
  *	device running as before.
@@ -75,6 +78,7 @@ struct p2pmig_backend {
 	void (*trap_write)(struct p2pmig_device *p2p, u32 off, u32 val);
 	int (*init)(struct p2pmig_device *p2p);
 	void (*reset_done)(struct p2pmig_device *p2p);
+	void (*release)(struct p2pmig_device *p2p);
 
 	int (*quiesce)(struct p2pmig_device *p2p);
 	void (*unquiesce)(struct p2pmig_device *p2p);

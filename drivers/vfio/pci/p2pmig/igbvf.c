@@ -462,6 +462,7 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.trap_write	= igbvf_trap_write,
 	.init		= igbvf_init,
 	.reset_done	= igbvf_reset_done,
+	.release	= igbvf_mbx_release,
 	.quiesce	= igbvf_quiesce,
 	.unquiesce	= igbvf_unquiesce,
 	.stop		= igbvf_stop,

@@ -311,6 +311,7 @@ u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off);
 void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val);
 void igbvf_mbx_settle(struct p2pmig_device *p2p);
 void igbvf_mbx_forget(struct p2pmig_device *p2p);
+void igbvf_mbx_release(struct p2pmig_device *p2p);
 int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
 		      bool dirty);
 void igbvf_save_stats(struct p2pmig_device *p2p, struct igbvf_stats_rec *rec);

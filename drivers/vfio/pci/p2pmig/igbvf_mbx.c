@@ -49,6 +49,8 @@ MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as 
 /* the PF answers from its interrupt handler: milliseconds, seconds at most */
 #define IGBVF_MBX_TIMEOUT_US	2000000
 #define IGBVF_MBX_POLL_US	100
+/* releasing a VF at close must not hang on a PF that does not answer */
+#define IGBVF_MBX_RELEASE_TIMEOUT_US 200000
 /* a PF in reset (interface down) never clears RSTI */
 #define IGBVF_PF_READY_TIMEOUT_US 2000000
 
@@ -430,7 +432,7 @@ static int mbx_lock(struct p2pmig_device *p2p, u32 *seen)
 }
 
 /* Wait until every bit of @bits was seen in V2PMAILBOX. */
-static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits)
+static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, int timeout_us)
 {
 	int waited = 0;
 
@@ -438,7 +440,7 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits)
 		mbx_read(p2p, seen);
 		if ((*seen & bits) == bits)
 			return 0;
-		if (waited >= IGBVF_MBX_TIMEOUT_US)
+		if (waited >= timeout_us)
 			return -ETIMEDOUT;
 		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
 		waited += IGBVF_MBX_POLL_US;
@@ -449,8 +451,8 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits)
  * One request and its answer, as a VF driver sends it.  Return: 0 on ACK,
  * -EREMOTEIO on NACK (the answer is in @reply), -ETIMEDOUT, -EBUSY, -EPROTO.
  */
-static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
-		       u32 *reply, int rlen)
+static int mbx_request_timeout(struct p2pmig_device *p2p, const u32 *msg, int len,
+			       u32 *reply, int rlen, int timeout_us)
 {
 	u32 seen = 0;
 	int i, ret;
@@ -462,7 +464,7 @@ static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
 		igbvf_wr(p2p, IGBVF_VMBMEM(i), msg[i]);
 	seen = 0;
 	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
-	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK | IGBVF_MBX_PFSTS);
+	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK | IGBVF_MBX_PFSTS, timeout_us);
 	if (ret)
 		return ret;
 	ret = mbx_lock(p2p, &seen);
@@ -477,6 +479,12 @@ static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
 	if (reply[0] & IGBVF_MSG_NACK)
 		return -EREMOTEIO;
 	return reply[0] & IGBVF_MSG_ACK ? 0 : -EPROTO;
+}
+
+static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
+		       u32 *reply, int rlen)
+{
+	return mbx_request_timeout(p2p, msg, len, reply, rlen, IGBVF_MBX_TIMEOUT_US);
 }
 
 /* A request of the replay; a failure is logged with what was asked. */
@@ -588,6 +596,36 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 			return ret;
 	}
 	return 0;
+}
+
+/**
+ * igbvf_mbx_release() - the VF goes back to the host: the PF drops its MAC
+ * @p2p: device, closed by its user
+ *
+ * After a function reset the PF forgets the VF's MAC but leaves it in its
+ * receive address filter until the VF's next VF_RESET; a migrated guest's
+ * MAC would stay black-holed on this PF for VFs next to it.  A VF reset and
+ * a VF_RESET request make the PF rewrite the filter with the forgotten
+ * (empty) address.  Bounded wait: a PF that does not answer (interface
+ * down) is left as it is.
+ */
+void igbvf_mbx_release(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3];
+	unsigned long flags;
+	bool configured;
+	int ret;
+
+	spin_lock_irqsave(&vf->lock, flags);
+	configured = vf->cfg.reset || vf->cfg.mac_set;
+	spin_unlock_irqrestore(&vf->lock, flags);
+	if (!configured)
+		return;
+
+	igbvf_wr(p2p, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
+	ret = mbx_request_timeout(p2p, msg, 1, reply, 3, IGBVF_MBX_RELEASE_TIMEOUT_US);
+	dev_dbg(p2pmig_dev(p2p), "released the PF's filters: %d\n", ret);
 }
 
 static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *rec,

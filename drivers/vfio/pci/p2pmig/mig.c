@@ -457,11 +457,17 @@ static void p2pmig_mig_reset_state(struct p2pmig_device *p2p)
 }
 
 /**
- * p2pmig_mig_close() - the device was closed: end its sessions
+ * p2pmig_mig_close() - the device was closed: end its sessions, let the
+ * backend clean up after the user
  * @p2p: device
  */
 void p2pmig_mig_close(struct p2pmig_device *p2p)
 {
+	if (be(p2p)->release) {
+		mutex_lock(&p2p->mig.state_mutex);
+		be(p2p)->release(p2p);
+		mutex_unlock(&p2p->mig.state_mutex);
+	}
 	p2pmig_mig_reset_state(p2p);
 }
 
