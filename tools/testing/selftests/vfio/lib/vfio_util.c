@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include "vfio_util.h"
 
@@ -234,9 +233,6 @@ err:
 
 void vfio_dev_close(struct vfio_dev *d)
 {
-	if (d->bar0)
-		munmap(d->bar0, d->bar0_map_len);
-	d->bar0 = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
 	if (d->group >= 0) {
@@ -250,19 +246,11 @@ void vfio_dev_close(struct vfio_dev *d)
 	d->container = -1;
 }
 
-int vfio_dev_mmap_bar0(struct vfio_dev *d)
+void vfio_dev_close_device(struct vfio_dev *d)
 {
-	struct vfio_region_info *r = &d->region[VFIO_PCI_BAR0_REGION_INDEX];
-	void *p;
-
-	if (!(r->flags & VFIO_REGION_INFO_FLAG_MMAP))
-		return -EOPNOTSUPP;
-	p = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, r->offset);
-	if (p == MAP_FAILED)
-		return neg_errno();
-	d->bar0 = p;
-	d->bar0_map_len = r->size;
-	return 0;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
 }
 
 static int region_rw(struct vfio_dev *d, unsigned int index, bool write,
@@ -300,6 +288,32 @@ int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val)
 int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val)
 {
 	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX, true, off, &val, 4);
+}
+
+int vfio_dma_map(int container, uint64_t iova, void *va, size_t len)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)va,
+		.iova = iova,
+		.size = len,
+	};
+
+	return ioctl(container, VFIO_IOMMU_MAP_DMA, &map) ? neg_errno() : 0;
+}
+
+int vfio_dma_unmap(int container, uint64_t iova, size_t len)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = iova,
+		.size = len,
+	};
+
+	if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		return neg_errno();
+	return unmap.size == len ? 0 : -ENOENT;
 }
 
 int vfio_irq_set_eventfds(struct vfio_dev *d, unsigned int index,

@@ -27,8 +27,6 @@ struct vfio_dev {
 	int fd;
 	struct vfio_device_info info;
 	struct vfio_region_info region[VFIO_PCI_NUM_REGIONS];
-	void *bar0;		/* mmap of BAR0 (or its first mmappable area) */
-	size_t bar0_map_len;
 	const char *failed_step;	/* what vfio_dev_open() failed at */
 };
 
@@ -37,12 +35,17 @@ const char *test_vf(const char *role);
 
 int vfio_dev_open(struct vfio_dev *d, const char *bdf, int container);
 void vfio_dev_close(struct vfio_dev *d);
-int vfio_dev_mmap_bar0(struct vfio_dev *d);
+/* Close the device only (its user is gone); group and container stay. */
+void vfio_dev_close_device(struct vfio_dev *d);
 
 int vfio_cfg_read(struct vfio_dev *d, unsigned int off, void *buf, size_t len);
 int vfio_cfg_write(struct vfio_dev *d, unsigned int off, const void *buf, size_t len);
 int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val);
 int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val);
+
+/* IOMMU mappings in a type1 container: @va and @len page aligned */
+int vfio_dma_map(int container, uint64_t iova, void *va, size_t len);
+int vfio_dma_unmap(int container, uint64_t iova, size_t len);
 
 int vfio_irq_set_eventfds(struct vfio_dev *d, unsigned int index,
 			  unsigned int start, unsigned int count, const int *fds);
