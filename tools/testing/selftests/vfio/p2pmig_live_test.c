@@ -1,0 +1,804 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live migration of an 82576 VF that is moving frames, with a userspace
+ * igbvf driver (lib/igbvf_user.c) as the "guest": its state, its PF-side
+ * configuration and its traffic move from one VF to another, pre-copy
+ * replays the configuration on the destination before the source stops,
+ * P2P means no DMA, cancellations leave the source working, and every PF
+ * refusal of the replay is a clear error.
+ *
+ * Roles (all bound to p2pmig): A (PF0) is migrated to C (PF1) or to B
+ * (PF0); the peer exchanging frames with it is B (PF0) or D (PF1).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "kselftest_harness.h"
+#include "lib/igbvf_user.h"
+#include "lib/mig_util.h"
+#include "lib/vfio_util.h"
+
+#define STOP		VFIO_DEVICE_STATE_STOP
+#define RUNNING		VFIO_DEVICE_STATE_RUNNING
+#define STOP_COPY	VFIO_DEVICE_STATE_STOP_COPY
+#define RESUMING	VFIO_DEVICE_STATE_RESUMING
+#define RUNNING_P2P	VFIO_DEVICE_STATE_RUNNING_P2P
+#define PRE_COPY	VFIO_DEVICE_STATE_PRE_COPY
+#define PRE_COPY_P2P	VFIO_DEVICE_STATE_PRE_COPY_P2P
+
+#define VTSTATUS	0x0008
+#define ETH_P_TEST	0x88b5
+#define FRAME_LEN	128
+#define MAGIC		0x5032504d	/* "MP2P" */
+#define MAX_SEQ		4096
+#define IOVA_MIG	0x10000000ULL
+#define IOVA_PEER	0x20000000ULL
+#define VLAN_ID		100
+#define VLAN_ID_LATE	200
+
+static const uint8_t mac_mig[6] = { 0x02, 0x50, 0x32, 0x50, 0x00, 0x0a };
+static const uint8_t mac_peer[6] = { 0x02, 0x50, 0x32, 0x50, 0x00, 0x0b };
+static const uint8_t mc_group[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x42 };
+static const uint8_t mc_group_late[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x43 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* A test frame: headers, then magic, stream, sequence, a checkable pattern. */
+static void make_frame(uint8_t *f, const uint8_t *dst, const uint8_t *src,
+		       uint32_t stream, uint32_t seq)
+{
+	uint32_t hdr[3] = { MAGIC, stream, seq };
+	int i;
+
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = ETH_P_TEST >> 8;
+	f[13] = ETH_P_TEST & 0xff;
+	memcpy(f + 14, hdr, sizeof(hdr));
+	for (i = 14 + sizeof(hdr); i < FRAME_LEN; i++)
+		f[i] = (uint8_t)(seq * 7 + i);
+}
+
+/* Returns the sequence number of a frame of @stream, -1 if foreign, -2 if damaged. */
+static int check_frame(const uint8_t *f, int len, uint32_t stream)
+{
+	uint32_t hdr[3];
+	int i;
+
+	if (len < FRAME_LEN || f[12] != ETH_P_TEST >> 8 || f[13] != (ETH_P_TEST & 0xff))
+		return -1;
+	memcpy(hdr, f + 14, sizeof(hdr));
+	if (hdr[0] != MAGIC || hdr[1] != stream)
+		return -1;
+	for (i = 14 + sizeof(hdr); i < FRAME_LEN; i++)
+		if (f[i] != (uint8_t)(hdr[2] * 7 + i))
+			return -2;
+	return hdr[2] < MAX_SEQ ? (int)hdr[2] : -2;
+}
+
+/* What one side of the exchange received: each sequence number once. */
+struct rx_log {
+	uint8_t seen[MAX_SEQ];
+	int last;		/* highest sequence number so far */
+	int frames;
+	int dups;
+	int reordered;
+	int damaged;
+};
+
+static void rx_log_add(struct rx_log *l, const uint8_t *f, int len, uint32_t stream)
+{
+	int seq = check_frame(f, len, stream);
+
+	if (seq == -1)
+		return;
+	if (seq == -2) {
+		l->damaged++;
+		return;
+	}
+	if (l->seen[seq]++)
+		l->dups++;
+	if (seq < l->last)
+		l->reordered++;
+	else
+		l->last = seq;
+	l->frames++;
+}
+
+/* The peer: sends a frame to the migrating VF every 2 ms, logs what comes back. */
+struct peer {
+	struct igbvf_user u;
+	pthread_t thread;
+	volatile int stop;
+	uint32_t sent;
+	uint64_t sent_ns[MAX_SEQ];
+	struct rx_log rx;
+};
+
+static void *peer_run(void *arg)
+{
+	struct peer *p = arg;
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	uint64_t next = now_ns();
+	int n;
+
+	while (!p->stop && p->sent < MAX_SEQ) {
+		/* take in everything that arrived, then send when due */
+		while ((n = igbvf_user_recv(&p->u, buf, sizeof(buf), 0)) > 0)
+			rx_log_add(&p->rx, buf, n, 1);
+		if (now_ns() >= next) {
+			make_frame(frame, mac_mig, mac_peer, 2, p->sent);
+			p->sent_ns[p->sent] = now_ns();
+			if (!igbvf_user_send(&p->u, frame, sizeof(frame)))
+				p->sent++;
+			igbvf_user_tx_reclaim(&p->u);
+			next = now_ns() + 2000000;
+		}
+		n = igbvf_user_recv(&p->u, buf, sizeof(buf), 1);
+		if (n > 0)
+			rx_log_add(&p->rx, buf, n, 1);
+	}
+	return NULL;
+}
+
+/* The migrating side: send @count frames and take in what arrived. */
+static void exchange(struct igbvf_user *u, uint32_t *seq, int count,
+		     struct rx_log *rx)
+{
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	int i, n;
+
+	for (i = 0; i < count; i++) {
+		make_frame(frame, mac_peer, mac_mig, 1, *seq);
+		while (igbvf_user_send(u, frame, sizeof(frame)) == -EAGAIN)
+			igbvf_user_tx_reclaim(u);
+		(*seq)++;
+		while ((n = igbvf_user_recv(u, buf, sizeof(buf), 2)) > 0)
+			rx_log_add(rx, buf, n, 2);
+	}
+	igbvf_user_tx_reclaim(u);
+}
+
+static void drain(struct igbvf_user *u, struct rx_log *rx, int ms)
+{
+	uint8_t buf[IGBVF_USER_BUF];
+	uint64_t end = now_ns() + ms * 1000000ULL;
+	int n;
+
+	while (now_ns() < end) {
+		n = igbvf_user_recv(u, buf, sizeof(buf), 5);
+		if (n > 0)
+			rx_log_add(rx, buf, n, 2);
+		igbvf_user_tx_reclaim(u);
+	}
+}
+
+/* Copy what a save data_fd has now into a resume data_fd. */
+static int pump(int from, int to, size_t *bytes)
+{
+	uint8_t buf[65536];
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		n = read(from, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno == ENOMSG))
+			return 0;
+		if (n < 0)
+			return -errno;
+		ret = mig_write_all(to, buf, n, 32768);
+		if (ret)
+			return ret;
+		*bytes += n;
+	}
+}
+
+/* sysfs: the PF netdev and VF index of a VF, for `ip link set ... vf N` */
+static int vf_pf_netdev(const char *vf, char *netdev, size_t len, int *index)
+{
+	char path[320], target[256], pf[256];
+	const char *base;
+	ssize_t n;
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/physfn", vf);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = 0;
+	base = strrchr(target, '/');
+	snprintf(pf, sizeof(pf), "%s", base ? base + 1 : target);
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/virtfn%d", pf, i);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = 0;
+		base = strrchr(target, '/');
+		if (!strcmp(base ? base + 1 : target, vf))
+			break;
+	}
+	if (i == 8)
+		return -ENOENT;
+	*index = i;
+	snprintf(path, sizeof(path), "ls /sys/bus/pci/devices/%s/net/", pf);
+	{
+		FILE *f = popen(path, "r");
+
+		if (!f || !fgets(netdev, len, f)) {
+			if (f)
+				pclose(f);
+			return -ENOENT;
+		}
+		pclose(f);
+	}
+	netdev[strcspn(netdev, "\n")] = 0;
+	return 0;
+}
+
+static int run(const char *cmd)
+{
+	int ret = system(cmd);
+
+	return ret == 0 ? 0 : -EIO;
+}
+
+/* Set (or with NULL clear) the PF-side administrative MAC of a VF. */
+static int admin_mac(const char *vf, const uint8_t *mac)
+{
+	char netdev[64], cmd[256];
+	int index, ret;
+
+	ret = vf_pf_netdev(vf, netdev, sizeof(netdev), &index);
+	if (ret)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "/sbin/ip link set %s vf %d mac %02x:%02x:%02x:%02x:%02x:%02x",
+		 netdev, index, mac ? mac[0] : 0, mac ? mac[1] : 0, mac ? mac[2] : 0,
+		 mac ? mac[3] : 0, mac ? mac[4] : 0, mac ? mac[5] : 0);
+	return run(cmd);
+}
+
+static int pf_link(const char *vf, bool up)
+{
+	char netdev[64], cmd[128];
+	int index, ret;
+
+	ret = vf_pf_netdev(vf, netdev, sizeof(netdev), &index);
+	if (ret)
+		return ret;
+	snprintf(cmd, sizeof(cmd), "/sbin/ip link set %s %s", netdev, up ? "up" : "down");
+	return run(cmd);
+}
+
+/* Rebind @bdf to p2pmig with these migration features. */
+static int rebind(const char *bdf, bool p2p, bool pre_copy)
+{
+	int ret;
+
+	ret = sysfs_write("/sys/module/p2pmig/parameters/p2p", p2p ? "1" : "0");
+	if (!ret)
+		ret = sysfs_write("/sys/module/p2pmig/parameters/pre_copy", pre_copy ? "1" : "0");
+	if (!ret)
+		ret = pci_bind(bdf, P2PMIG_DRIVER);
+	return ret;
+}
+
+FIXTURE(live) {
+	const char *src_bdf, *dst_bdf, *peer_bdf;
+	struct vfio_dev src, dst, peer_dev;
+	struct igbvf_user u;
+	struct peer *peer;
+	uint32_t seq;
+	struct rx_log rx;	/* what the migrating side received */
+	uint64_t t_stop, t_resume;
+	size_t initial_bytes, final_bytes;
+	bool rebound;
+};
+
+FIXTURE_VARIANT(live) {
+	const char *dst_role;	/* C: other PF, B: same PF */
+	const char *peer_role;
+	bool p2p;
+	bool pre_copy;
+};
+
+FIXTURE_VARIANT_ADD(live, to_other_pf) { "C", "B", true, true };
+FIXTURE_VARIANT_ADD(live, to_same_pf) { "B", "D", true, true };
+FIXTURE_VARIANT_ADD(live, to_other_pf_without_p2p) { "C", "B", false, true };
+FIXTURE_VARIANT_ADD(live, to_other_pf_without_pre_copy) { "C", "B", true, false };
+FIXTURE_VARIANT_ADD(live, to_other_pf_with_neither) { "C", "B", false, false };
+
+FIXTURE_SETUP(live)
+{
+	int ret;
+
+	self->src_bdf = test_vf("A");
+	self->dst_bdf = test_vf(variant->dst_role);
+	self->peer_bdf = test_vf(variant->peer_role);
+	if (!self->src_bdf || !self->dst_bdf || !self->peer_bdf)
+		SKIP(return, "P2PMIG_VF_A/B/C/D must name VFs bound to p2pmig");
+	if (!variant->p2p || !variant->pre_copy) {
+		self->rebound = true;
+		ASSERT_EQ(0, rebind(self->src_bdf, variant->p2p, variant->pre_copy));
+		ASSERT_EQ(0, rebind(self->dst_bdf, variant->p2p, variant->pre_copy));
+	}
+	ret = vfio_dev_open(&self->src, self->src_bdf, -1);
+	ASSERT_EQ(0, ret) TH_LOG("open src: %s", strerror(-ret));
+	ASSERT_EQ(0, vfio_dev_open(&self->dst, self->dst_bdf, self->src.container));
+	ASSERT_EQ(0, vfio_dev_open(&self->peer_dev, self->peer_bdf, self->src.container));
+
+	self->peer = calloc(1, sizeof(*self->peer));
+	ASSERT_NE(NULL, self->peer);
+	ret = igbvf_user_init(&self->peer->u, &self->peer_dev, IOVA_PEER, mac_peer);
+	ASSERT_EQ(0, ret) TH_LOG("peer: %s: %s", self->peer->u.failed_step, strerror(-ret));
+	ret = igbvf_user_init(&self->u, &self->src, IOVA_MIG, mac_mig);
+	ASSERT_EQ(0, ret) TH_LOG("src: %s: %s", self->u.failed_step, strerror(-ret));
+	/* PF-side configuration the destination must get back */
+	ASSERT_EQ(0, igbvf_user_add_multicast(&self->u, mc_group));
+	ASSERT_EQ(0, igbvf_user_set_vlan(&self->u, VLAN_ID, true));
+}
+
+FIXTURE_TEARDOWN(live)
+{
+	if (self->peer) {
+		self->peer->stop = 1;
+		if (self->peer->thread)
+			pthread_join(self->peer->thread, NULL);
+		igbvf_user_fini(&self->peer->u);
+		free(self->peer);
+	}
+	igbvf_user_fini(&self->u);
+	vfio_dev_close(&self->peer_dev);
+	vfio_dev_close(&self->dst);
+	vfio_dev_close(&self->src);
+	if (self->rebound) {
+		rebind(self->src_bdf, true, true);
+		rebind(self->dst_bdf, true, true);
+	}
+}
+
+/*
+ * (FIXTURE_DATA(live) and FIXTURE_VARIANT(live) spelled out: checkpatch
+ * reads the macro forms as a multiplication.)
+ *
+ * Migrate src -> dst as QEMU does (pre-copy with the initial bytes applied
+ * on the destination while the source runs, then P2P on the source, stop
+ * and copy, resume, run), exchanging frames in between.
+ */
+static int migrate(struct __test_metadata *_metadata, struct _test_data_live *self,
+		   const struct _fixture_variant_live *variant)
+{
+	struct igbvf_user_hw_ring src_ring, dst_ring;
+	int sfd = -1, dfd = -1, ret;
+
+	ret = mig_set_state(self->dst.fd, RESUMING, &dfd);
+	if (ret)
+		return ret;
+	if (variant->pre_copy) {
+		ret = mig_set_state(self->src.fd, PRE_COPY, &sfd);
+		if (ret)
+			return ret;
+		/* the initial bytes reach the destination: it replays the config */
+		ret = pump(sfd, dfd, &self->initial_bytes);
+		if (ret)
+			return ret;
+		exchange(&self->u, &self->seq, 20, &self->rx);
+	}
+
+	self->t_stop = now_ns();
+	if (variant->p2p) {
+		ret = mig_set_state(self->src.fd, variant->pre_copy ? PRE_COPY_P2P : RUNNING_P2P,
+				    sfd < 0 ? &sfd : NULL);
+		if (ret)
+			return ret;
+	}
+	ret = mig_set_state(self->src.fd, STOP_COPY, sfd < 0 ? &sfd : NULL);
+	if (ret)
+		return ret;
+	ret = pump(sfd, dfd, &self->final_bytes);
+	if (ret)
+		return ret;
+	EXPECT_EQ(0, igbvf_user_read_hw_ring(&self->u, &src_ring));
+	ret = mig_set_state(self->dst.fd, STOP, NULL);
+	if (ret)
+		return ret;
+	/* the destination's rings continue where the source's stopped */
+	EXPECT_EQ(0, igbvf_user_move_to(&self->u, &self->dst));
+	EXPECT_EQ(0, igbvf_user_read_hw_ring(&self->u, &dst_ring));
+	EXPECT_EQ(src_ring.rdh, dst_ring.rdh);
+	EXPECT_EQ(src_ring.rdt, dst_ring.rdt);
+	EXPECT_EQ(src_ring.tdh, dst_ring.tdh);
+	EXPECT_EQ(src_ring.tdt, dst_ring.tdt);
+	ret = mig_set_state(self->dst.fd, RUNNING, NULL);
+	if (ret)
+		return ret;
+	self->t_resume = now_ns();
+	close(dfd);
+	close(sfd);
+	/* the source QEMU stops and closes its device (its container stays) */
+	EXPECT_EQ(0, mig_set_state(self->src.fd, STOP, NULL));
+	vfio_dev_close_device(&self->src);
+	return 0;
+}
+
+TEST_F(live, frames_keep_flowing_through_the_destination)
+{
+	struct peer *p = self->peer;
+	uint64_t slack = 20000000ULL;	/* frames in flight at the edges */
+	uint32_t sent_before, lost = 0, lost_outside = 0, i;
+	int ret;
+
+	ASSERT_EQ(0, pthread_create(&p->thread, NULL, peer_run, p));
+	exchange(&self->u, &self->seq, 50, &self->rx);
+	EXPECT_LT(0, self->rx.frames) TH_LOG("nothing from the peer before migrating");
+
+	ret = migrate(_metadata, self, variant);
+	ASSERT_EQ(0, ret) TH_LOG("migration: %s", strerror(-ret));
+	sent_before = self->seq;
+	if (variant->pre_copy)
+		EXPECT_LT(0, self->initial_bytes);
+
+	exchange(&self->u, &self->seq, 100, &self->rx);
+	drain(&self->u, &self->rx, 200);
+	p->stop = 1;
+	pthread_join(p->thread, NULL);
+	p->thread = 0;
+	drain(&self->u, &self->rx, 100);
+
+	/* the peer got every frame of ours, the post-migration ones from C's PF */
+	EXPECT_EQ(self->seq, p->rx.frames)
+		TH_LOG("sent %u, %u before migrating", self->seq, sent_before);
+	EXPECT_EQ(0, p->rx.dups);
+	EXPECT_EQ(0, p->rx.reordered);
+	EXPECT_EQ(0, p->rx.damaged);
+
+	/* we got the peer's, except some sent while the VF was stopped */
+	EXPECT_EQ(0, self->rx.dups);
+	EXPECT_EQ(0, self->rx.reordered);
+	EXPECT_EQ(0, self->rx.damaged);
+	for (i = 0; i < p->sent; i++) {
+		if (self->rx.seen[i])
+			continue;
+		lost++;
+		if (p->sent_ns[i] + slack < self->t_stop || p->sent_ns[i] > self->t_resume + slack)
+			lost_outside++;
+	}
+	EXPECT_EQ(0, lost_outside)
+		TH_LOG("%u of %u lost, %u outside the stop window", lost, p->sent, lost_outside);
+	EXPECT_LT(self->rx.last, (int)p->sent);
+	EXPECT_LE(p->sent - 5, self->rx.last + 1) TH_LOG("the peer's last frames did not arrive");
+	TH_LOG("%s: initial %zu B, final %zu B, stop window %.1f ms, %u/%u peer frames lost",
+	       variant->dst_role, self->initial_bytes, self->final_bytes,
+	       (self->t_resume - self->t_stop) / 1e6, lost, p->sent);
+}
+
+TEST_F(live, multicast_and_vlan_config_reaches_the_destination_pf)
+{
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	int ret, n, got = 0, t;
+
+	ret = migrate(_metadata, self, variant);
+	ASSERT_EQ(0, ret) TH_LOG("migration: %s", strerror(-ret));
+	/* the group the source joined delivers on the destination */
+	for (t = 0; t < 10 && !got; t++) {
+		make_frame(frame, mc_group, mac_peer, 3, t);
+		ASSERT_EQ(0, igbvf_user_send(&self->peer->u, frame, sizeof(frame)));
+		while ((n = igbvf_user_recv(&self->u, buf, sizeof(buf), 50)) > 0)
+			if (check_frame(buf, n, 3) >= 0)
+				got++;
+	}
+	EXPECT_LT(0, got);
+	/* the VLAN the source added is the destination VF's too: adding it is a no-op */
+	EXPECT_EQ(0, igbvf_user_set_vlan(&self->u, VLAN_ID, true));
+}
+
+/* The guest changes its configuration during pre-copy: it is sent again. */
+TEST_F(live, configuration_changed_during_pre_copy_follows)
+{
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	struct vfio_precopy_info info;
+	int sfd, dfd, n, t, got = 0;
+	size_t bytes = 0;
+
+	if (!variant->pre_copy)
+		SKIP(return, "this variant has no pre-copy");
+	ASSERT_EQ(0, mig_set_state(self->dst.fd, RESUMING, &dfd));
+	ASSERT_EQ(0, mig_set_state(self->src.fd, PRE_COPY, &sfd));
+	ASSERT_EQ(0, pump(sfd, dfd, &bytes));
+	ASSERT_EQ(0, mig_precopy_info(sfd, &info));
+	EXPECT_EQ(0, info.initial_bytes);
+	EXPECT_EQ(0, info.dirty_bytes);
+
+	/* the guest joins another group while pre-copy runs */
+	ASSERT_EQ(0, igbvf_user_add_multicast(&self->u, mc_group_late));
+	ASSERT_EQ(0, mig_precopy_info(sfd, &info));
+	EXPECT_LT(0, info.initial_bytes + info.dirty_bytes);
+	bytes = 0;
+	ASSERT_EQ(0, pump(sfd, dfd, &bytes));
+	EXPECT_EQ(info.initial_bytes + info.dirty_bytes, bytes);
+
+	if (variant->p2p)
+		ASSERT_EQ(0, mig_set_state(self->src.fd, PRE_COPY_P2P, NULL));
+	ASSERT_EQ(0, mig_set_state(self->src.fd, STOP_COPY, NULL));
+	ASSERT_EQ(0, pump(sfd, dfd, &bytes));
+	ASSERT_EQ(0, mig_set_state(self->dst.fd, RUNNING, NULL));
+	ASSERT_EQ(0, igbvf_user_move_to(&self->u, &self->dst));
+	close(sfd);
+	close(dfd);
+	EXPECT_EQ(0, mig_set_state(self->src.fd, STOP, NULL));
+	vfio_dev_close_device(&self->src);
+
+	for (t = 0; t < 10 && !got; t++) {
+		make_frame(frame, mc_group_late, mac_peer, 3, t);
+		ASSERT_EQ(0, igbvf_user_send(&self->peer->u, frame, sizeof(frame)));
+		while ((n = igbvf_user_recv(&self->u, buf, sizeof(buf), 50)) > 0)
+			if (check_frame(buf, n, 3) >= 0)
+				got++;
+	}
+	EXPECT_LT(0, got);
+}
+
+FIXTURE(p2p) {
+	struct vfio_dev a, b;
+	struct igbvf_user ua, ub;
+};
+
+FIXTURE_SETUP(p2p)
+{
+	const char *a = test_vf("A"), *b = test_vf("B");
+	int ret;
+
+	if (!a || !b)
+		SKIP(return, "P2PMIG_VF_A/B must name VFs bound to p2pmig");
+	ASSERT_EQ(0, vfio_dev_open(&self->a, a, -1));
+	ASSERT_EQ(0, vfio_dev_open(&self->b, b, self->a.container));
+	ret = igbvf_user_init(&self->ua, &self->a, IOVA_MIG, mac_mig);
+	ASSERT_EQ(0, ret) TH_LOG("A: %s: %s", self->ua.failed_step, strerror(-ret));
+	ret = igbvf_user_init(&self->ub, &self->b, IOVA_PEER, mac_peer);
+	ASSERT_EQ(0, ret) TH_LOG("B: %s: %s", self->ub.failed_step, strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(p2p)
+{
+	igbvf_user_fini(&self->ub);
+	igbvf_user_fini(&self->ua);
+	vfio_dev_close(&self->b);
+	vfio_dev_close(&self->a);
+}
+
+/* In RUNNING_P2P the VF sends and receives nothing; its BAR answers. */
+TEST_F(p2p, running_p2p_moves_no_frames_but_serves_mmio)
+{
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	uint64_t rx_before;
+	uint32_t v;
+	int i, n, got_b = 0;
+
+	ASSERT_EQ(0, mig_set_state(self->a.fd, RUNNING_P2P, NULL));
+	rx_before = self->ua.rx_frames;
+	for (i = 0; i < 5; i++) {
+		make_frame(frame, mac_mig, mac_peer, 2, i);
+		ASSERT_EQ(0, igbvf_user_send(&self->ub, frame, sizeof(frame)));
+		make_frame(frame, mac_peer, mac_mig, 1, i);
+		ASSERT_EQ(0, igbvf_user_send(&self->ua, frame, sizeof(frame)));
+	}
+	/* nothing arrives at B from A, nothing is written into A's ring */
+	while ((n = igbvf_user_recv(&self->ub, buf, sizeof(buf), 300)) > 0)
+		if (check_frame(buf, n, 1) >= 0)
+			got_b++;
+	EXPECT_EQ(0, got_b);
+	EXPECT_EQ(-ETIMEDOUT, igbvf_user_recv(&self->ua, buf, sizeof(buf), 300));
+	EXPECT_EQ(rx_before, self->ua.rx_frames);
+	EXPECT_EQ(5, igbvf_user_tx_reclaim(&self->ua));	/* still pending */
+	ASSERT_EQ(0, vfio_bar0_read32(&self->a, VTSTATUS, &v));
+	EXPECT_NE(0xffffffffu, v);
+
+	/* RUNNING again: what A queued goes out, once */
+	ASSERT_EQ(0, mig_set_state(self->a.fd, RUNNING, NULL));
+	while ((n = igbvf_user_recv(&self->ub, buf, sizeof(buf), 500)) > 0)
+		if (check_frame(buf, n, 1) >= 0)
+			got_b++;
+	EXPECT_EQ(5, got_b);
+	EXPECT_EQ(0, igbvf_user_tx_reclaim(&self->ua));
+}
+
+/* Cancelled migrations leave the source moving frames. */
+FIXTURE(cancel) {
+	struct vfio_dev a, b;
+	struct igbvf_user ua, ub;
+};
+
+FIXTURE_VARIANT(cancel) {
+	int cancel_at;
+};
+
+FIXTURE_VARIANT_ADD(cancel, in_pre_copy) { PRE_COPY };
+FIXTURE_VARIANT_ADD(cancel, after_stop_copy) { STOP_COPY };
+FIXTURE_VARIANT_ADD(cancel, when_the_destination_fails_to_load) { RESUMING };
+
+FIXTURE_SETUP(cancel)
+{
+	const char *a = test_vf("A"), *b = test_vf("B");
+	int ret;
+
+	if (!a || !b || !test_vf("C"))
+		SKIP(return, "P2PMIG_VF_A/B/C must name VFs bound to p2pmig");
+	ASSERT_EQ(0, vfio_dev_open(&self->a, a, -1));
+	ASSERT_EQ(0, vfio_dev_open(&self->b, b, self->a.container));
+	ret = igbvf_user_init(&self->ua, &self->a, IOVA_MIG, mac_mig);
+	ASSERT_EQ(0, ret) TH_LOG("A: %s: %s", self->ua.failed_step, strerror(-ret));
+	ret = igbvf_user_init(&self->ub, &self->b, IOVA_PEER, mac_peer);
+	ASSERT_EQ(0, ret) TH_LOG("B: %s: %s", self->ub.failed_step, strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(cancel)
+{
+	igbvf_user_fini(&self->ub);
+	igbvf_user_fini(&self->ua);
+	vfio_dev_close(&self->b);
+	vfio_dev_close(&self->a);
+}
+
+TEST_F(cancel, leaves_the_source_moving_frames)
+{
+	uint8_t frame[FRAME_LEN], buf[65536];
+	int fd = -1, dfd = -1, err, i, n, got_a = 0, got_b = 0;
+	struct vfio_dev *c = NULL, cdev;
+	ssize_t len;
+
+	if (variant->cancel_at == PRE_COPY) {
+		/* QEMU: close data_fd in PRE_COPY, then SET RUNNING */
+		ASSERT_EQ(0, mig_set_state(self->a.fd, PRE_COPY, &fd));
+		len = mig_read_all(fd, buf, sizeof(buf), &err);
+		EXPECT_LT(0, len);
+		close(fd);
+		ASSERT_EQ(0, mig_set_state(self->a.fd, RUNNING, NULL));
+	} else {
+		ASSERT_EQ(0, mig_set_state(self->a.fd, PRE_COPY, &fd));
+		ASSERT_EQ(0, mig_set_state(self->a.fd, PRE_COPY_P2P, NULL));
+		ASSERT_EQ(0, mig_set_state(self->a.fd, STOP_COPY, NULL));
+		len = mig_read_all(fd, buf, sizeof(buf), &err);
+		ASSERT_LT(0, len);
+		if (variant->cancel_at == RESUMING) {
+			/* a destination that rejects the stream */
+			ASSERT_EQ(0, vfio_dev_open(&cdev, test_vf("C"), self->a.container));
+			c = &cdev;
+			ASSERT_EQ(0, mig_set_state(c->fd, RESUMING, &dfd));
+			buf[len - 20] ^= 0xff;
+			EXPECT_EQ(-EINVAL, mig_write_all(dfd, buf, len, 32768));
+			close(dfd);
+			ASSERT_EQ(0, ioctl(c->fd, VFIO_DEVICE_RESET));
+		}
+		/* QEMU restarts the source: RUNNING_P2P, RUNNING, close */
+		ASSERT_EQ(0, mig_set_state(self->a.fd, RUNNING_P2P, NULL));
+		ASSERT_EQ(0, mig_set_state(self->a.fd, RUNNING, NULL));
+		close(fd);
+	}
+
+	for (i = 0; i < 10; i++) {
+		make_frame(frame, mac_peer, mac_mig, 1, i);
+		ASSERT_EQ(0, igbvf_user_send(&self->ua, frame, sizeof(frame)));
+		make_frame(frame, mac_mig, mac_peer, 2, i);
+		ASSERT_EQ(0, igbvf_user_send(&self->ub, frame, sizeof(frame)));
+	}
+	while ((n = igbvf_user_recv(&self->ub, buf, IGBVF_USER_BUF, 500)) > 0)
+		if (check_frame(buf, n, 1) >= 0)
+			got_b++;
+	while ((n = igbvf_user_recv(&self->ua, buf, IGBVF_USER_BUF, 500)) > 0)
+		if (check_frame(buf, n, 2) >= 0)
+			got_a++;
+	EXPECT_EQ(10, got_b);
+	EXPECT_EQ(10, got_a);
+	if (c)
+		vfio_dev_close(c);
+}
+
+/*
+ * The destination PF refuses part of the configuration: the write() of
+ * the initial bytes fails with the documented errno, naming the request.
+ */
+FIXTURE(refusal) {
+	const char *dst_bdf;
+	struct vfio_dev src, dst, other;
+	struct igbvf_user u, uo;
+	bool other_up;
+};
+
+FIXTURE_VARIANT(refusal) {
+	int kind;
+	int errno_want;
+};
+
+enum { ADMIN_MAC, VLAN_TABLE_FULL, PF_DOWN };
+
+FIXTURE_VARIANT_ADD(refusal, admin_mac_on_destination) { ADMIN_MAC, EREMOTEIO };
+FIXTURE_VARIANT_ADD(refusal, destination_vlan_table_full) { VLAN_TABLE_FULL, EREMOTEIO };
+FIXTURE_VARIANT_ADD(refusal, destination_pf_down) { PF_DOWN, ENETDOWN };
+
+FIXTURE_SETUP(refusal)
+{
+	const char *a = test_vf("A");
+	int ret;
+
+	self->dst_bdf = test_vf("C");
+	if (!a || !self->dst_bdf || !test_vf("D"))
+		SKIP(return, "P2PMIG_VF_A/C/D must name VFs bound to p2pmig");
+	ASSERT_EQ(0, vfio_dev_open(&self->src, a, -1));
+	ret = igbvf_user_init(&self->u, &self->src, IOVA_MIG, mac_mig);
+	ASSERT_EQ(0, ret) TH_LOG("A: %s: %s", self->u.failed_step, strerror(-ret));
+	ASSERT_EQ(0, igbvf_user_set_vlan(&self->u, VLAN_ID, true));
+}
+
+FIXTURE_TEARDOWN(refusal)
+{
+	if (self->other_up) {
+		igbvf_user_fini(&self->uo);
+		vfio_dev_close(&self->other);
+	}
+	igbvf_user_fini(&self->u);
+	vfio_dev_close(&self->dst);
+	vfio_dev_close(&self->src);
+	admin_mac(self->dst_bdf, NULL);
+	if (variant->kind == PF_DOWN) {
+		pf_link(self->dst_bdf, true);
+		sleep(3);	/* the PF resets its VFs' mailboxes when it comes up */
+	}
+}
+
+TEST_F(refusal, initial_bytes_fail_with_the_pfs_answer)
+{
+	static const uint8_t admin[6] = { 0x02, 0x50, 0x32, 0x50, 0x00, 0xad };
+	int sfd, dfd, ret, vid, state;
+	size_t bytes = 0;
+
+	switch (variant->kind) {
+	case ADMIN_MAC:
+		ASSERT_EQ(0, admin_mac(self->dst_bdf, admin));
+		break;
+	case VLAN_TABLE_FULL:
+		/* another VF of the destination PF takes every free VLAN filter */
+		ASSERT_EQ(0, vfio_dev_open(&self->other, test_vf("D"), self->src.container));
+		ret = igbvf_user_init(&self->uo, &self->other, IOVA_PEER, mac_peer);
+		ASSERT_EQ(0, ret) TH_LOG("D: %s", strerror(-ret));
+		self->other_up = true;
+		for (vid = 1000; vid < 1100; vid++)
+			if (igbvf_user_set_vlan(&self->uo, vid, true))
+				break;
+		ASSERT_LT(vid, 1100) TH_LOG("the VLAN table never filled");
+		break;
+	case PF_DOWN:
+		ASSERT_EQ(0, pf_link(self->dst_bdf, false));
+		break;
+	}
+	/* the destination is opened now: VFIO resets it, as on a real target */
+	ASSERT_EQ(0, vfio_dev_open(&self->dst, self->dst_bdf, self->src.container));
+
+	ASSERT_EQ(0, mig_set_state(self->dst.fd, RESUMING, &dfd));
+	ASSERT_EQ(0, mig_set_state(self->src.fd, PRE_COPY, &sfd));
+	ret = pump(sfd, dfd, &bytes);
+	EXPECT_EQ(-variant->errno_want, ret)
+		TH_LOG("write of the initial bytes: %s", strerror(-ret));
+	/* the destination stays in RESUMING; a reset recovers it */
+	state = -1;
+	mig_get_state(self->dst.fd, (uint32_t *)&state);
+	EXPECT_EQ(RESUMING, state);
+	close(dfd);
+	EXPECT_EQ(0, ioctl(self->dst.fd, VFIO_DEVICE_RESET));
+	/* the source goes on */
+	close(sfd);
+	EXPECT_EQ(0, mig_set_state(self->src.fd, RUNNING, NULL));
+}
+
+TEST_HARNESS_MAIN
