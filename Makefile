@@ -5,11 +5,12 @@
 #   make                 build drivers/vfio/pci/p2pmig/p2pmig.ko against KDIR
 #   make check           install deps, build, boot the test bed, run every test
 #   make demo            the test bed's main job (see README.md)
+#   make bench           benchmarks in the test bed (figures, not tests)
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm
 
-.PHONY: all modules clean check demo deps selftests
+.PHONY: all modules clean check demo deps selftests bench
 
 all: modules
 
@@ -19,6 +20,7 @@ modules:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools/testing/selftests/vfio clean
+	$(MAKE) -C bench clean
 	rm -rf build
 
 deps:
@@ -32,3 +34,6 @@ check:
 
 demo:
 	$(TESTBED)/demo.sh
+
+bench:
+	$(TESTBED)/bench.sh

@@ -21,7 +21,8 @@ result() {	# result <rc> <description>
 # Ignored, and only where named: version tests in compat.h (its purpose),
 # the TRACE_EVENT() layout in trace.h (the kernel's own idiom), the ABI's
 # own CamelCase name in the uAPI overlay, and in userspace tests BIT() (a
-# kernel macro) and volatile (MMIO through an mmap).
+# kernel macro), volatile (MMIO through an mmap) and stdint types (bench/
+# is userspace too; checkpatch exempts only tools/ from that).
 checkpatch() {	# checkpatch <ignore types> <files...>
 	local ignore=$1
 	shift
@@ -37,7 +38,7 @@ for f in "${cfiles[@]}"; do
 	*/compat.h) compat+=("$f") ;;
 	*/trace.h) trace+=("$f") ;;
 	include/uapi/*) uapi+=("$f") ;;
-	tools/*) tools+=("$f") ;;
+	tools/*|bench/*) tools+=("$f") ;;
 	*) drv+=("$f") ;;
 	esac
 done
@@ -45,7 +46,7 @@ out=$(checkpatch "" "${drv[@]}"
       checkpatch LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}"
       checkpatch OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT "${trace[@]}"
       checkpatch CAMELCASE "${uapi[@]}"
-      checkpatch BIT_MACRO,VOLATILE "${tools[@]}")
+      checkpatch BIT_MACRO,VOLATILE,PREFER_KERNEL_TYPES "${tools[@]}")
 rc=0
 if echo "$out" | grep -qE '^(ERROR|WARNING|CHECK):'; then
 	rc=1
