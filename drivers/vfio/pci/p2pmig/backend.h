@@ -46,6 +46,9 @@ struct p2pmig_out;
  * @save_dirty: emit what changed in the initial data since it was last
  *	emitted, with p2pmig_emit_reinit() for records that replace initial
  *	data; may be NULL
+ * @dirty_pending: would @save_dirty emit anything now?  Any context, no
+ *	lock of the core held; may be NULL.  A backend that gets new dirty
+ *	data calls p2pmig_notify_dirty() so that poll() wakes up.
  * @save_final: emit the device state, in STOP
  * @stream_size: an upper bound of the bytes @save_initial, @save_dirty and
  *	@save_final emit in one session, record headers included; never 0
@@ -87,6 +90,7 @@ struct p2pmig_backend {
 
 	int (*save_initial)(struct p2pmig_device *p2p, struct p2pmig_out *out);
 	int (*save_dirty)(struct p2pmig_device *p2p, struct p2pmig_out *out);
+	bool (*dirty_pending)(struct p2pmig_device *p2p);
 	int (*save_final)(struct p2pmig_device *p2p, struct p2pmig_out *out);
 	size_t (*stream_size)(struct p2pmig_device *p2p);
 
@@ -100,6 +104,7 @@ struct p2pmig_backend {
 };
 
 int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len);
+void p2pmig_notify_dirty(struct p2pmig_device *p2p);
 int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
 		       u32 len);
 

@@ -10,6 +10,7 @@
 #define P2PMIG_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/vfio.h>
 
 /* 6.2: iommufd ops in vfio_device_ops, migration_get_data_size in mig_ops */
 #define P2PMIG_HAVE_IOMMUFD_OPS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0))
@@ -29,7 +30,7 @@
  * 7.x: VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 lets userspace opt into the
  * REINIT flag of PRECOPY_INFO (vfio_device.precopy_info_v2).  The uAPI
  * flag and the field came together: test the flag in the kernel's own
- * header, which is included before this file and before our overlay.
+ * header (included above); our uAPI overlay must come after this file.
  */
 #ifdef VFIO_PRECOPY_INFO_REINIT
 #define P2PMIG_HAVE_PRECOPY_INFO_V2	1

@@ -28,6 +28,7 @@
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/poll.h>
+#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -46,6 +47,8 @@ struct p2pmig_chunk {
 	size_t len;
 	size_t pos;
 	bool initial;
+	u16 type;	/* record type, 0 for the stream header */
+	u32 seq;
 	u8 data[];
 };
 
@@ -65,6 +68,7 @@ struct p2pmig_chunk {
  * @end_queued: the END record is queued: after it, read() returns 0
  * @reinit: initial data was replaced since PRECOPY_INFO last said so
  * @seq: sequence number of the next record (save; under the state mutex)
+ * @produced: stream bytes queued so far (save; under the state mutex)
  * @bytes: stream bytes read or written so far
  * @parser: the incremental parser (resume; under the state mutex)
  * @payload: the parser's record buffer (resume)
@@ -84,6 +88,7 @@ struct p2pmig_file {
 	bool end_queued;
 	bool reinit;
 	u32 seq;
+	u64 produced;
 	u64 bytes;
 	struct p2pmig_parser parser;
 	u8 *payload;
@@ -114,16 +119,22 @@ static bool session_live(struct p2pmig_file *f)
 }
 
 /* Queue @len stream bytes built by @fill (under the state mutex). */
-static int queue_bytes(struct p2pmig_file *f, bool initial, size_t len,
-		       void (*fill)(u8 *out, const void *arg), const void *arg)
+static int queue_bytes(struct p2pmig_file *f, bool initial, size_t len, u16 type,
+		       u32 seq, void (*fill)(u8 *out, const void *arg), const void *arg)
 {
 	struct p2pmig_chunk *c;
 
+	if (f->produced + len > P2PMIG_STREAM_MAX) {
+		dev_err(fdev(f), "save stream would exceed %llu bytes\n", P2PMIG_STREAM_MAX);
+		return -EFBIG;
+	}
 	c = kvzalloc(struct_size(c, data, len), GFP_KERNEL_ACCOUNT);
 	if (!c)
 		return -ENOMEM;
 	c->len = len;
 	c->initial = initial;
+	c->type = type;
+	c->seq = seq;
 	fill(c->data, arg);
 
 	spin_lock(&f->data_lock);
@@ -132,6 +143,7 @@ static int queue_bytes(struct p2pmig_file *f, bool initial, size_t len,
 	if (initial)
 		f->initial_left += len;
 	spin_unlock(&f->data_lock);
+	f->produced += len;
 	wake_up_interruptible(&f->poll_wq);
 	return 0;
 }
@@ -174,7 +186,8 @@ int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len)
 
 	if (WARN_ON(len > P2PMIG_REC_MAX_LEN))
 		return -EINVAL;
-	ret = queue_bytes(f, out->initial, P2PMIG_REC_HDR_LEN + len, fill_record, &r);
+	ret = queue_bytes(f, out->initial, P2PMIG_REC_HDR_LEN + len, type, f->seq,
+			  fill_record, &r);
 	if (!ret)
 		f->seq++;
 	return ret;
@@ -206,12 +219,29 @@ static bool reinit_enabled(struct p2pmig_file *f)
 int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
 		       u32 len)
 {
-	struct p2pmig_out re = { .f = out->f, .initial = reinit_enabled(out->f) };
+	struct p2pmig_file *f = out->f;
+	struct p2pmig_out re = { .f = f, .initial = reinit_enabled(f) };
+	struct p2pmig_chunk *c;
 	int ret;
+
+	/*
+	 * A record of this kind nobody has read yet is out of date: rewrite
+	 * it in place (same position, same sequence number) rather than
+	 * letting a guest that keeps changing grow the stream.
+	 */
+	spin_lock(&f->data_lock);
+	list_for_each_entry(c, &f->chunks, node) {
+		if (c->type == type && !c->pos && c->len == P2PMIG_REC_HDR_LEN + len) {
+			p2pmig_stream_put_record(c->data, type, c->seq, payload, len);
+			spin_unlock(&f->data_lock);
+			return 0;
+		}
+	}
+	spin_unlock(&f->data_lock);
 
 	ret = p2pmig_emit(&re, type, payload, len);
 	if (!ret && re.initial)
-		out->f->reinit = true;
+		f->reinit = true;
 	return ret;
 }
 
@@ -220,7 +250,8 @@ static int queue_end(struct p2pmig_file *f)
 	struct record_args r = { .type = P2PMIG_REC_END, .seq = f->seq };
 	int ret;
 
-	ret = queue_bytes(f, false, P2PMIG_REC_HDR_LEN, fill_record, &r);
+	ret = queue_bytes(f, false, P2PMIG_REC_HDR_LEN, P2PMIG_REC_END, f->seq,
+			  fill_record, &r);
 	if (ret)
 		return ret;
 	f->seq++;
@@ -278,6 +309,7 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	}
 	mutex_unlock(&mig->state_mutex);
 
+again:
 	while (len) {
 		spin_lock(&f->data_lock);
 		c = list_first_entry_or_null(&f->chunks, struct p2pmig_chunk, node);
@@ -316,11 +348,20 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	}
 
 	if (!done) {
-		/* nothing now: the end of the stream, or only of what exists yet */
+		/*
+		 * Nothing now: the end of the stream, or only of what exists yet.
+		 * Data queued since the loop looked (a concurrent STOP_COPY) is
+		 * read on the next call.
+		 */
+		bool more;
+
 		spin_lock(&f->data_lock);
-		if (!f->end_queued)
+		more = !list_empty(&f->chunks);
+		if (!more && !f->end_queued)
 			done = -ENOMSG;
 		spin_unlock(&f->data_lock);
+		if (more)
+			goto again;
 	} else if (done > 0) {
 		trace_p2pmig_stream(fdev(f), true, done, f->bytes, ktime_get_ns() - start);
 	}
@@ -332,15 +373,23 @@ out:
 static __poll_t p2pmig_save_poll(struct file *filp, struct poll_table_struct *wait)
 {
 	struct p2pmig_file *f = filp->private_data;
+	struct p2pmig_device *p2p = f->p2p;
 	__poll_t mask = 0;
+	u32 state;
 
 	poll_wait(filp, &f->poll_wq, wait);
+	poll_wait(filp, &p2p->mig.dirty_wq, wait);
 	if (READ_ONCE(f->ended))
 		return EPOLLERR | EPOLLHUP;
 	spin_lock(&f->data_lock);
 	if (f->queued || f->end_queued)
 		mask |= EPOLLIN | EPOLLRDNORM;
 	spin_unlock(&f->data_lock);
+	/* dirty data the backend has and read() would fetch */
+	state = READ_ONCE(p2p->mig.state);
+	if ((state == P2PMIG_PRE_COPY || state == P2PMIG_PRE_COPY_P2P) &&
+	    p2p->backend->dirty_pending && p2p->backend->dirty_pending(p2p))
+		mask |= EPOLLIN | EPOLLRDNORM;
 	return mask;
 }
 
@@ -357,28 +406,31 @@ static long p2pmig_precopy_info(struct p2pmig_file *f, unsigned long arg)
 		return -EINVAL;
 
 	mutex_lock(&mig->state_mutex);
-	if (!session_live(f)) {
-		ret = -ENODEV;
-		goto unlock;
-	}
 	if (mig->state != P2PMIG_PRE_COPY && mig->state != P2PMIG_PRE_COPY_P2P) {
 		dev_dbg(fdev(f), "PRECOPY_INFO in %s\n", p2pmig_state_name(mig->state));
 		ret = -EINVAL;
 		goto unlock;
 	}
+	if (!session_live(f)) {
+		ret = -ENODEV;
+		goto unlock;
+	}
 	ret = save_refresh(f);
 	if (ret)
 		goto unlock;
+	/* an output field: set by us whatever the caller put there */
+	info.flags = 0;
 	spin_lock(&f->data_lock);
 	info.initial_bytes = f->initial_left;
 	info.dirty_bytes = f->queued - f->initial_left;
-	spin_unlock(&f->data_lock);
-	/* an output field: set by us whatever the caller put there */
-	info.flags = 0;
 	if (f->reinit) {
+		/* after REINIT everything pending is initial data again */
 		info.flags = VFIO_PRECOPY_INFO_REINIT;
+		info.initial_bytes = f->queued;
+		info.dirty_bytes = 0;
 		f->reinit = false;
 	}
+	spin_unlock(&f->data_lock);
 unlock:
 	mutex_unlock(&mig->state_mutex);
 	if (ret)
@@ -445,6 +497,10 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 	if (pos)
 		return -ESPIPE;
 
+	/* records may make the backend touch the device: not while suspended */
+	ret = pm_runtime_resume_and_get(&f->p2p->core.pdev->dev);
+	if (ret)
+		return ret;
 	mutex_lock(&f->io_lock);
 	while (len) {
 		n = min_t(size_t, len, P2PMIG_WRITE_CHUNK);
@@ -480,10 +536,13 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 	}
 	trace_p2pmig_stream(fdev(f), false, done, f->bytes, ktime_get_ns() - start);
 	mutex_unlock(&f->io_lock);
+	pm_runtime_put(&f->p2p->core.pdev->dev);
 	return done;
 fail:
 	mutex_unlock(&f->io_lock);
-	return ret;
+	pm_runtime_put(&f->p2p->core.pdev->dev);
+	/* what was parsed stays parsed: say so, the error comes next time */
+	return done ? done : ret;
 }
 
 static void p2pmig_file_free(struct p2pmig_file *f)
@@ -502,8 +561,10 @@ static int p2pmig_file_release(struct inode *inode, struct file *filp)
 {
 	struct p2pmig_file *f = filp->private_data;
 	struct vfio_device *vdev = &f->p2p->core.vdev;
+	struct pci_dev *pdev = f->p2p->core.pdev;
 
 	p2pmig_file_free(f);
+	pci_dev_put(pdev);
 	vfio_put_device(vdev);
 	return 0;
 }
@@ -558,6 +619,7 @@ static struct p2pmig_file *file_create(struct p2pmig_device *p2p, bool saving)
 	f->filp = filp;
 	/* the file may outlive the device's registration; not its memory */
 	get_device(&p2p->core.vdev.device);
+	pci_dev_get(p2p->core.pdev);
 	return f;
 }
 
@@ -596,7 +658,7 @@ struct p2pmig_file *p2pmig_save_open(struct p2pmig_device *p2p, bool pre_copy)
 	if (IS_ERR(f))
 		return f;
 	out.f = f;
-	ret = queue_bytes(f, true, P2PMIG_STREAM_HDR_LEN, fill_header, &hdr);
+	ret = queue_bytes(f, true, P2PMIG_STREAM_HDR_LEN, 0, 0, fill_header, &hdr);
 	if (!ret)
 		ret = be->save_initial(p2p, &out);
 	if (ret) {

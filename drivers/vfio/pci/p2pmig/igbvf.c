@@ -469,6 +469,7 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.start		= igbvf_start,
 	.save_initial	= igbvf_save_initial,
 	.save_dirty	= igbvf_save_dirty,
+	.dirty_pending	= igbvf_cfg_dirty,
 	.save_final	= igbvf_save_final,
 	.stream_size	= igbvf_stream_size,
 	.load_begin	= igbvf_load_begin,

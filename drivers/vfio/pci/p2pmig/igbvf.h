@@ -148,6 +148,12 @@ struct igbvf_queue_regs {
 
 #define IGBVF_CFG_RESET		BIT(0)	/* the guest completed VF_RESET */
 #define IGBVF_CFG_MAC		BIT(1)	/* @mac is set */
+/* more groups than hashes: the PF receives all multicast for the VF */
+#define IGBVF_CFG_MC_OVERFLOW	BIT(2)
+
+/* SET_LPE sizes the PF takes (ETH_ZLEN + FCS .. the 82576's jumbo limit) */
+#define IGBVF_MIN_FRAME		64
+#define IGBVF_MAX_FRAME		9728
 
 /**
  * struct igbvf_config_rec - the VF's PF-side configuration (initial record)
@@ -217,6 +223,7 @@ struct igbvf_regs_rec {
  * @uc: extra unicast filters
  * @nr_mc: entries in @mc
  * @mc: multicast hashes
+ * @mc_overflow: the guest asked for more groups than the PF has hashes
  * @nr_vlans: entries in @vlans
  * @vlans: VLAN IDs
  * @max_frame: SET_LPE value, 0 if never set
@@ -230,6 +237,7 @@ struct igbvf_cfg {
 	u8 uc[IGBVF_MAX_UC][ETH_ALEN];
 	u8 nr_mc;
 	u16 mc[IGBVF_MAX_MC];
+	bool mc_overflow;
 	u8 nr_vlans;
 	u16 vlans[IGBVF_MAX_VLANS];
 	u32 max_frame;
@@ -250,6 +258,8 @@ struct igbvf_cfg {
  *	replayed (destination)
  * @cfg_gen: changes with every change of @cfg
  * @cfg_sent: @cfg_gen when @cfg was last put in a stream
+ * @pf_touched: requests reached the PF for this VF (the guest's or the
+ *	replay's) since the last release: the PF may hold filters for it
  * @pending: the guest's mailbox request awaiting the PF's reply
  * @pending_valid: @pending holds one
  * @r2c: read-to-clear V2PMAILBOX bits read from the device, not yet by
@@ -276,6 +286,7 @@ struct igbvf_priv {
 	struct igbvf_cfg cfg;
 	u32 cfg_gen;
 	u32 cfg_sent;
+	bool pf_touched;
 	u32 pending[IGBVF_MBX_WORDS];
 	bool pending_valid;
 	u32 r2c;
@@ -310,6 +321,7 @@ static inline void igbvf_wr(struct p2pmig_device *p2p, u32 reg, u32 val)
 u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off);
 void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val);
 void igbvf_mbx_settle(struct p2pmig_device *p2p);
+bool igbvf_cfg_dirty(struct p2pmig_device *p2p);
 void igbvf_mbx_forget(struct p2pmig_device *p2p);
 void igbvf_mbx_release(struct p2pmig_device *p2p);
 int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,

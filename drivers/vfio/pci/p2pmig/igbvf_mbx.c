@@ -17,7 +17,8 @@
  *    to a shadow of the configuration (VF_RESET clears it, as does a
  *    VTCTRL.RST write);
  *  - keeps the read-to-clear mailbox bits it reads but the guest has not,
- *    and carries them to the destination;
+ *    and carries them to the destination; after the guest resets its VF
+ *    it reports "reset done" (RSTD), as the 82576 does and QEMU does not;
  *  - adds per-register offsets to the statistics, which no reset clears,
  *    so the guest's counters continue on the destination;
  *  - drops writes to PBACL, which QEMU's igb model forwards to the PF.
@@ -38,6 +39,7 @@
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 
 #include "backend.h"
 #include "igbvf.h"
@@ -49,6 +51,8 @@ MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as 
 /* the PF answers from its interrupt handler: milliseconds, seconds at most */
 #define IGBVF_MBX_TIMEOUT_US	2000000
 #define IGBVF_MBX_POLL_US	100
+/* how long stopping a VF waits for the PF to answer the guest's request */
+#define IGBVF_SETTLE_US		100000
 /* releasing a VF at close must not hang on a PF that does not answer */
 #define IGBVF_MBX_RELEASE_TIMEOUT_US 200000
 /* a PF in reset (interface down) never clears RSTI */
@@ -111,16 +115,19 @@ static void msg_put_mac(u32 *msg, const u8 *mac)
  * The shadow.  Called with vf->lock held.
  */
 
-static void cfg_changed(struct igbvf_priv *vf)
+static void cfg_changed(struct p2pmig_device *p2p)
 {
-	vf->cfg_gen++;
+	igbvf_priv(p2p)->cfg_gen++;
+	p2pmig_notify_dirty(p2p);
 }
 
-static void shadow_clear(struct igbvf_priv *vf)
+static void shadow_clear(struct p2pmig_device *p2p)
 {
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+
 	memset(&vf->cfg, 0, sizeof(vf->cfg));
 	vf->pending_valid = false;
-	cfg_changed(vf);
+	cfg_changed(p2p);
 }
 
 static void shadow_vlan(struct igbvf_cfg *cfg, u16 vid, bool add)
@@ -174,11 +181,16 @@ static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *
 		for (i = 0; i < n; i++)
 			cfg->mc[i] = msg[1 + i / 2] >> (16 * (i % 2));
 		cfg->nr_mc = n;
+		cfg->mc_overflow = info > IGBVF_MAX_MC;
 		break;
 	case IGBVF_MSG_SET_VLAN:
 		shadow_vlan(cfg, msg[1] & 0xfff, info);
 		break;
 	case IGBVF_MSG_SET_LPE:
+		if (msg[1] < IGBVF_MIN_FRAME || msg[1] > IGBVF_MAX_FRAME) {
+			dev_dbg(p2pmig_dev(p2p), "SET_LPE %u out of range: not migrated\n", msg[1]);
+			return;
+		}
 		cfg->max_frame = msg[1];
 		break;
 	case IGBVF_MSG_SET_PROMISC:
@@ -188,7 +200,7 @@ static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *
 		dev_dbg(p2pmig_dev(p2p), "mailbox message %#x is not migrated\n", msg[0]);
 		return;
 	}
-	cfg_changed(vf);
+	cfg_changed(p2p);
 }
 
 /* The guest (or p2pmig, settling) reads word 0 of the mailbox memory. */
@@ -264,9 +276,17 @@ void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 		for (i = 0; i < IGBVF_MBX_WORDS; i++)
 			vf->pending[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
 		vf->pending_valid = true;
+		vf->pf_touched = true;
 	} else if (off == IGBVF_VTCTRL && (val & IGBVF_VTCTRL_RST)) {
 		/* the PF sees the VF reset and drops its configuration */
-		shadow_clear(vf);
+		shadow_clear(p2p);
+		/*
+		 * A guest driver waits for "reset done" (or "PF in reset")
+		 * after resetting its VF.  The 82576 says so; QEMU's model
+		 * (10.x) says nothing once the PF's one-time indication was
+		 * read, and Linux's igbvf then gives up on the PF.  Say it.
+		 */
+		vf->r2c |= IGBVF_MBX_RSTD;
 	}
 	igbvf_wr(p2p, off, val);
 	spin_unlock_irqrestore(&vf->lock, flags);
@@ -283,11 +303,38 @@ void igbvf_mbx_settle(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
+	bool pending;
+	int waited;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	if (vf->pending_valid)
-		snoop_reply(p2p, igbvf_rd(p2p, IGBVF_VMBMEM(0)));
-	spin_unlock_irqrestore(&vf->lock, flags);
+	/* the PF answers within milliseconds: wait that long for it */
+	for (waited = 0; waited <= IGBVF_SETTLE_US; waited += IGBVF_MBX_POLL_US) {
+		spin_lock_irqsave(&vf->lock, flags);
+		if (vf->pending_valid) {
+			/* keep what this read clears for the guest */
+			vf->r2c |= igbvf_rd(p2p, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
+			if (vf->r2c & IGBVF_MBX_PFSTS)
+				snoop_reply(p2p, igbvf_rd(p2p, IGBVF_VMBMEM(0)));
+		}
+		pending = vf->pending_valid;
+		spin_unlock_irqrestore(&vf->lock, flags);
+		if (!pending)
+			return;
+		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
+	}
+	dev_dbg(p2pmig_dev(p2p), "the PF did not answer the guest's last request\n");
+}
+
+/**
+ * igbvf_cfg_dirty() - did the configuration change since it was sent?
+ * @p2p: device
+ *
+ * Return: true if a save session should send it again.
+ */
+bool igbvf_cfg_dirty(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = igbvf_priv(p2p);
+
+	return READ_ONCE(vf->cfg_gen) != READ_ONCE(vf->cfg_sent);
 }
 
 /**
@@ -300,7 +347,7 @@ void igbvf_mbx_forget(struct p2pmig_device *p2p)
 	unsigned long flags;
 
 	spin_lock_irqsave(&vf->lock, flags);
-	shadow_clear(vf);
+	shadow_clear(p2p);
 	vf->r2c = 0;
 	memset(vf->stat_offset, 0, sizeof(vf->stat_offset));
 	spin_unlock_irqrestore(&vf->lock, flags);
@@ -316,7 +363,8 @@ static void cfg_to_rec(const struct igbvf_cfg *cfg, struct igbvf_config_rec *rec
 
 	memset(rec, 0, sizeof(*rec));
 	rec->flags = cpu_to_le32((cfg->reset ? IGBVF_CFG_RESET : 0) |
-				 (cfg->mac_set ? IGBVF_CFG_MAC : 0));
+				 (cfg->mac_set ? IGBVF_CFG_MAC : 0) |
+				 (cfg->mc_overflow ? IGBVF_CFG_MC_OVERFLOW : 0));
 	ether_addr_copy(rec->mac, cfg->mac);
 	rec->nr_uc = cfg->nr_uc;
 	memcpy(rec->uc, cfg->uc, sizeof(rec->uc));
@@ -442,6 +490,8 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, int timeout_
 			return 0;
 		if (waited >= timeout_us)
 			return -ETIMEDOUT;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
 		waited += IGBVF_MBX_POLL_US;
 	}
@@ -525,8 +575,11 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 
 	if (!cfg->reset)
 		return 0;	/* the guest never set the VF up */
+	igbvf_priv(p2p)->pf_touched = true;
 
 	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		if (waited >= IGBVF_PF_READY_TIMEOUT_US) {
 			dev_err(p2pmig_dev(p2p), "configuration replay: the PF is in reset (is its interface up?)\n");
 			return -ENETDOWN;
@@ -552,9 +605,14 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 		if (ret)
 			return ret;
 	}
-	/* the PF keeps extra filters over a reset: clear them first */
-	if (cfg->mac_set) {
-		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR, cfg->mac, "clear filters");
+	/*
+	 * The PF keeps extra filters over a reset: clear them before adding
+	 * the guest's.  Only then: with an administratively set MAC the PF
+	 * refuses every filter request, clearing included (and the guest had
+	 * none, for the same reason).
+	 */
+	if (cfg->nr_uc) {
+		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR, cfg->uc[0], "clear filters");
 		if (ret)
 			return ret;
 	}
@@ -565,7 +623,9 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 	}
 	if (cfg->nr_mc) {
 		memset(msg, 0, sizeof(msg));
-		msg[0] = IGBVF_MSG_SET_MULTICAST | FIELD_PREP(IGBVF_MSG_INFO, cfg->nr_mc);
+		/* more groups than hashes: the PF then takes all multicast */
+		msg[0] = IGBVF_MSG_SET_MULTICAST |
+			 FIELD_PREP(IGBVF_MSG_INFO, cfg->nr_mc + cfg->mc_overflow);
 		for (i = 0; i < cfg->nr_mc; i++)
 			msg[1 + i / 2] |= (u32)cfg->mc[i] << (16 * (i % 2));
 		snprintf(buf, sizeof(buf), "of %u hashes", cfg->nr_mc);
@@ -614,17 +674,21 @@ void igbvf_mbx_release(struct p2pmig_device *p2p)
 	struct igbvf_priv *vf = igbvf_priv(p2p);
 	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3];
 	unsigned long flags;
-	bool configured;
+	bool touched;
 	int ret;
 
 	spin_lock_irqsave(&vf->lock, flags);
-	configured = vf->cfg.reset || vf->cfg.mac_set;
+	touched = vf->pf_touched;
 	spin_unlock_irqrestore(&vf->lock, flags);
-	if (!configured)
+	if (!touched)
 		return;
 
 	igbvf_wr(p2p, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
 	ret = mbx_request_timeout(p2p, msg, 1, reply, 3, IGBVF_MBX_RELEASE_TIMEOUT_US);
+	/* NACK: the PF had no MAC left to give back, the reset happened */
+	if (!ret || (ret == -EREMOTEIO &&
+		     FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET))
+		vf->pf_touched = false;
 	dev_dbg(p2pmig_dev(p2p), "released the PF's filters: %d\n", ret);
 }
 
@@ -636,8 +700,12 @@ static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (flags & ~(IGBVF_CFG_RESET | IGBVF_CFG_MAC))
+	if (flags & ~(IGBVF_CFG_RESET | IGBVF_CFG_MAC | IGBVF_CFG_MC_OVERFLOW))
 		bad = "unknown flags";
+	else if (le32_to_cpu(rec->max_frame) &&
+		 (le32_to_cpu(rec->max_frame) < IGBVF_MIN_FRAME ||
+		  le32_to_cpu(rec->max_frame) > IGBVF_MAX_FRAME))
+		bad = "largest frame out of range";
 	else if (rec->nr_uc > IGBVF_MAX_UC || rec->nr_mc > IGBVF_MAX_MC ||
 		 rec->nr_vlans > IGBVF_MAX_VLANS)
 		bad = "more filters than the PF holds";
@@ -665,6 +733,7 @@ static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *
 	cfg->nr_uc = rec->nr_uc;
 	memcpy(cfg->uc, rec->uc, sizeof(cfg->uc));
 	cfg->nr_mc = rec->nr_mc;
+	cfg->mc_overflow = flags & IGBVF_CFG_MC_OVERFLOW;
 	for (i = 0; i < IGBVF_MAX_MC; i++)
 		cfg->mc[i] = le16_to_cpu(rec->mc[i]);
 	cfg->nr_vlans = rec->nr_vlans;
@@ -676,14 +745,15 @@ static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *
 }
 
 /* The destination now holds @cfg: it moves on from here with it. */
-static void adopt_cfg(struct igbvf_priv *vf, const struct igbvf_cfg *cfg)
+static void adopt_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 {
+	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 
 	spin_lock_irqsave(&vf->lock, flags);
 	vf->cfg = *cfg;
 	vf->pending_valid = false;
-	cfg_changed(vf);
+	cfg_changed(p2p);
 	spin_unlock_irqrestore(&vf->lock, flags);
 }
 
@@ -718,7 +788,7 @@ int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 	if (READ_ONCE(replay_early)) {
 		ret = igbvf_replay(p2p, cfg);
 		if (!ret)
-			adopt_cfg(vf, cfg);
+			adopt_cfg(p2p, cfg);
 		vf->cfg_staged = false;
 	} else {
 		vf->staged_cfg = *cfg;
@@ -770,7 +840,7 @@ int igbvf_load_config_finish(struct p2pmig_device *p2p)
 		return 0;
 	ret = igbvf_replay(p2p, &vf->staged_cfg);
 	if (!ret)
-		adopt_cfg(vf, &vf->staged_cfg);
+		adopt_cfg(p2p, &vf->staged_cfg);
 	vf->cfg_staged = false;
 	return ret;
 }

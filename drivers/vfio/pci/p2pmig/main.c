@@ -19,6 +19,7 @@
 #include "igbvf.h"
 #include "mig.h"
 #include "p2pmig.h"
+#include "trace.h"
 
 static bool enable_p2p = true;
 module_param_named(p2p, enable_p2p, bool, 0644);
@@ -93,16 +94,43 @@ static int p2pmig_trapped(struct p2pmig_device *p2p, unsigned int index,
 	return 1;
 }
 
+/*
+ * One dword of the trapped range, as vfio-pci-core guards BAR access: not
+ * while a reset holds memory_lock, not while the function is powered down
+ * (the user may put it in D3hot, or ask for runtime low power).
+ */
+static int p2pmig_trap_dword(struct p2pmig_device *p2p, u64 off, u32 *val,
+			     bool write)
+{
+	struct vfio_pci_core_device *core = &p2p->core;
+	int ret = 0;
+
+	down_read(&core->memory_lock);
+	if (core->pdev->current_state >= PCI_D3hot)
+		ret = -EIO;
+	else if (write)
+		p2p->backend->trap_write(p2p, off, *val);
+	else
+		*val = p2p->backend->trap_read(p2p, off);
+	up_read(&core->memory_lock);
+	if (!ret)
+		trace_p2pmig_trap(p2pmig_dev(p2p), off, *val, write);
+	return ret;
+}
+
 static ssize_t p2pmig_trap_read(struct p2pmig_device *p2p, char __user *buf,
 				size_t count, u64 off)
 {
 	size_t done;
 	u32 val;
+	int ret;
 
 	for (done = 0; done < count; done += 4) {
-		val = p2p->backend->trap_read(p2p, off + done);
-		if (copy_to_user(buf + done, &val, 4))
-			return -EFAULT;
+		ret = p2pmig_trap_dword(p2p, off + done, &val, false);
+		if (!ret && copy_to_user(buf + done, &val, 4))
+			ret = -EFAULT;
+		if (ret)
+			return done ? done : ret;
 	}
 	return count;
 }
@@ -112,11 +140,13 @@ static ssize_t p2pmig_trap_write(struct p2pmig_device *p2p,
 {
 	size_t done;
 	u32 val;
+	int ret;
 
 	for (done = 0; done < count; done += 4) {
-		if (copy_from_user(&val, buf + done, 4))
-			return -EFAULT;
-		p2p->backend->trap_write(p2p, off + done, val);
+		ret = copy_from_user(&val, buf + done, 4) ? -EFAULT :
+		      p2pmig_trap_dword(p2p, off + done, &val, true);
+		if (ret)
+			return done ? done : ret;
 	}
 	return count;
 }
@@ -270,19 +300,57 @@ out:
 	return ret;
 }
 
+#endif
+
+/*
+ * An ioeventfd writes to the BAR straight from the kernel, past read() and
+ * write(): none may land in the trapped range.
+ */
+static long p2pmig_check_ioeventfd(struct p2pmig_device *p2p, unsigned long arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
+	struct vfio_device_ioeventfd ioeventfd;
+	u32 size;
+	int ret;
+
+	if (copy_from_user(&ioeventfd, (void __user *)arg, minsz))
+		return -EFAULT;
+	size = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+	ret = p2pmig_trapped(p2p, VFIO_PCI_OFFSET_TO_INDEX(ioeventfd.offset),
+			     ioeventfd.offset & VFIO_PCI_OFFSET_MASK, size ? size : 1);
+	if (ret) {
+		dev_dbg(p2pmig_dev(p2p), "no ioeventfd at BAR0 %#llx: the range is trapped\n",
+			ioeventfd.offset & VFIO_PCI_OFFSET_MASK);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static long p2pmig_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			 unsigned long arg)
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
-	u32 index;
+	long ret;
 
-	if (cmd == VFIO_DEVICE_GET_REGION_INFO && p2p->backend->trap_size &&
-	    !get_user(index, (u32 __user *)(arg + offsetof(struct vfio_region_info, index))) &&
-	    index == VFIO_PCI_BAR0_REGION_INDEX)
-		return p2pmig_get_region_info(p2p, (void __user *)arg);
+	if (!p2p->backend->trap_size)
+		return vfio_pci_core_ioctl(vdev, cmd, arg);
+	if (cmd == VFIO_DEVICE_IOEVENTFD) {
+		ret = p2pmig_check_ioeventfd(p2p, arg);
+		if (ret)
+			return ret;
+	}
+#if !P2PMIG_HAVE_REGION_INFO_OP
+	if (cmd == VFIO_DEVICE_GET_REGION_INFO) {
+		u32 index;
+
+		if (get_user(index, (u32 __user *)(arg + offsetof(struct vfio_region_info, index))))
+			return -EFAULT;
+		if (index == VFIO_PCI_BAR0_REGION_INDEX)
+			return p2pmig_get_region_info(p2p, (void __user *)arg);
+	}
+#endif
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
 }
-#endif
 
 static int p2pmig_device_feature(struct vfio_device *vdev, u32 flags,
 				 void __user *arg, size_t argsz)
@@ -301,11 +369,9 @@ static const struct vfio_device_ops p2pmig_ops = {
 	.release	= p2pmig_release_dev,
 	.open_device	= p2pmig_open_device,
 	.close_device	= p2pmig_close_device,
-#if P2PMIG_HAVE_REGION_INFO_OP
-	.ioctl		= vfio_pci_core_ioctl,
-	.get_region_info_caps = p2pmig_get_region_info_caps,
-#else
 	.ioctl		= p2pmig_ioctl,
+#if P2PMIG_HAVE_REGION_INFO_OP
+	.get_region_info_caps = p2pmig_get_region_info_caps,
 #endif
 	.device_feature	= p2pmig_device_feature,
 	.read		= p2pmig_read,

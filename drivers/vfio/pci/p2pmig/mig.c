@@ -12,6 +12,7 @@
  * Copyright (C) 2026 The p2pmig authors
  */
 #include <linux/file.h>
+#include <linux/pm_runtime.h>
 #include <linux/uaccess.h>
 
 #include <linux/ktime.h>
@@ -382,6 +383,17 @@ const struct vfio_migration_ops p2pmig_mig_ops = {
 };
 
 /**
+ * p2pmig_notify_dirty() - the backend has new dirty data for a save session
+ * @p2p: device
+ *
+ * Wakes poll() on the data_fd.  Any context.
+ */
+void p2pmig_notify_dirty(struct p2pmig_device *p2p)
+{
+	wake_up(&p2p->mig.dirty_wq);
+}
+
+/**
  * p2pmig_mig_device_feature() - features older VFIO cores do not handle
  * @p2p: device
  * @flags: VFIO_DEVICE_FEATURE flags
@@ -418,6 +430,7 @@ int p2pmig_mig_device_feature(struct p2pmig_device *p2p, u32 flags,
 void p2pmig_mig_init(struct p2pmig_device *p2p, u32 features)
 {
 	mutex_init(&p2p->mig.state_mutex);
+	init_waitqueue_head(&p2p->mig.dirty_wq);
 	p2p->mig.state = P2PMIG_RUNNING;
 	p2p->mig.features = features | P2PMIG_F_STOP_COPY;
 	p2p->core.vdev.migration_flags = p2p->mig.features;
@@ -463,10 +476,19 @@ static void p2pmig_mig_reset_state(struct p2pmig_device *p2p)
  */
 void p2pmig_mig_close(struct p2pmig_device *p2p)
 {
-	if (be(p2p)->release) {
-		mutex_lock(&p2p->mig.state_mutex);
-		be(p2p)->release(p2p);
-		mutex_unlock(&p2p->mig.state_mutex);
+	struct pci_dev *pdev = p2p->core.pdev;
+
+	/*
+	 * The user may have left the function in low power; runtime resume
+	 * takes memory_lock, so before the state mutex.
+	 */
+	if (be(p2p)->release && !pm_runtime_resume_and_get(&pdev->dev)) {
+		if (pdev->current_state == PCI_D0) {
+			mutex_lock(&p2p->mig.state_mutex);
+			be(p2p)->release(p2p);
+			mutex_unlock(&p2p->mig.state_mutex);
+		}
+		pm_runtime_put(&pdev->dev);
 	}
 	p2pmig_mig_reset_state(p2p);
 }

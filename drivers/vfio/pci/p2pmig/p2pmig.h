@@ -9,6 +9,7 @@
 
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/wait.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
@@ -31,6 +32,7 @@ struct p2pmig_file;
  * @resume: the open resume session (data_fd), or NULL
  * @arc_broke: set by an arc that failed and left the device in an
  *	unknown state: the device then enters ERROR
+ * @dirty_wq: woken by the backend when it has new dirty data (poll)
  */
 struct p2pmig_mig {
 	struct mutex state_mutex;	/* see above */
@@ -39,6 +41,7 @@ struct p2pmig_mig {
 	struct p2pmig_file *save;
 	struct p2pmig_file *resume;
 	bool arc_broke;
+	wait_queue_head_t dirty_wq;
 };
 
 /**

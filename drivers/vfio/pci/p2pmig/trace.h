@@ -99,6 +99,26 @@ TRACE_EVENT(p2pmig_stream,
 		  __entry->total, __entry->ns)
 );
 
+/* a guest access to the trapped part of BAR0 (value as seen by the guest) */
+TRACE_EVENT(p2pmig_trap,
+	TP_PROTO(struct device *d, u32 off, u32 val, bool write),
+	TP_ARGS(d, off, val, write),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__field(u32, off)
+		__field(u32, val)
+		__field(bool, write)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		__entry->off = off;
+		__entry->val = val;
+		__entry->write = write;
+	),
+	TP_printk("%s %s %#06x %#010x", __get_str(dev),
+		  __entry->write ? "write" : "read", __entry->off, __entry->val)
+);
+
 #endif /* _P2PMIG_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
