@@ -170,6 +170,30 @@ static ssize_t p2pmig_read(struct vfio_device *vdev, char __user *buf,
 	return ret;
 }
 
+/*
+ * A VF's Memory Space Enable is read-only zero (PCIe SR-IOV 3.4.1.1): its
+ * BARs decode while the PF's VF MSE is set, whatever userspace writes to
+ * the VF's command register (vfio-pci-core keeps the user's bit virtual).
+ * QEMU's SR-IOV model makes the bit writable and stops decoding the VF's
+ * BARs when it is clear, and QEMU clears it on reset and on an incoming
+ * migration: the destination's configuration replay, in RESUMING, would
+ * then never reach the device.  Give such a VF back the decoding real
+ * hardware has.  On hardware this writes a read-only bit: a no-op.
+ */
+static void p2pmig_keep_vf_decoding(struct p2pmig_device *p2p)
+{
+	struct pci_dev *pdev = p2p->core.pdev;
+	u16 cmd;
+
+	if (!pdev->is_virtfn || !pdev->no_command_memory)
+		return;
+	if (pci_user_read_config_word(pdev, PCI_COMMAND, &cmd) ||
+	    (cmd & PCI_COMMAND_MEMORY))
+		return;
+	pci_user_write_config_word(pdev, PCI_COMMAND, cmd | PCI_COMMAND_MEMORY);
+	dev_dbg(p2pmig_dev(p2p), "VF memory decoding kept on (command %#x)\n", cmd);
+}
+
 static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 			    size_t count, loff_t *ppos)
 {
@@ -179,8 +203,13 @@ static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 	ssize_t ret;
 
 	ret = p2pmig_trapped(p2p, index, off, count);
-	if (!ret)
-		return vfio_pci_core_write(vdev, buf, count, ppos);
+	if (!ret) {
+		ret = vfio_pci_core_write(vdev, buf, count, ppos);
+		if (ret > 0 && index == VFIO_PCI_CONFIG_REGION_INDEX &&
+		    off < PCI_COMMAND + 2 && off + ret > PCI_COMMAND)
+			p2pmig_keep_vf_decoding(p2p);
+		return ret;
+	}
 	if (ret > 0) {
 		ret = p2pmig_trap_write(p2p, buf, count, off);
 		if (ret > 0)
@@ -206,49 +235,108 @@ static int p2pmig_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	return vfio_pci_core_mmap(vdev, vma);
 }
 
+/* a range of a BAR that QEMU must not map (page-rounded by the caller) */
+struct p2pmig_hole {
+	u64 start, end;
+};
+
+static void p2pmig_add_hole(struct p2pmig_hole *holes, u32 *n, u64 start, u64 end)
+{
+	u32 i;
+
+	start = round_down(start, PAGE_SIZE);
+	end = round_up(end, PAGE_SIZE);
+	/* keep them sorted; at most three, so insertion is fine */
+	for (i = *n; i > 0 && holes[i - 1].start > start; i--)
+		holes[i] = holes[i - 1];
+	holes[i].start = start;
+	holes[i].end = end;
+	(*n)++;
+}
+
 /*
- * BAR0's region info, with a sparse mmap capability whose areas leave the
- * trapped range out (QEMU then maps the areas and traps the rest).
+ * The ranges of a BAR that get no mmap area: BAR0's trapped range, and the
+ * pages of the MSI-X table and PBA.  vfio-pci-core lets userspace map the
+ * MSI-X BAR whole (MSIX_MAPPABLE); QEMU then overlays its emulated table on
+ * the mapping, and the RAM section left beside the 0x30-byte table of a
+ * 3-vector VF is not page sized: QEMU 10 fails its dirty-page sync on it
+ * and no migration starts.  Page-sized areas avoid that for every client.
  */
-static int p2pmig_bar0_info(struct p2pmig_device *p2p,
-			    struct vfio_region_info *info,
-			    struct vfio_info_cap *caps)
+static u32 p2pmig_bar_holes(struct p2pmig_device *p2p, u32 index,
+			    struct p2pmig_hole *holes)
 {
 	const struct p2pmig_backend *be = p2p->backend;
+	struct vfio_pci_core_device *core = &p2p->core;
+	struct pci_dev *pdev = core->pdev;
+	u32 n = 0, pba;
+
+	if (index == VFIO_PCI_BAR0_REGION_INDEX && be->trap_size)
+		p2pmig_add_hole(holes, &n, be->trap_offset,
+				(u64)be->trap_offset + be->trap_size);
+	if (pdev->msix_cap && index == core->msix_bar) {
+		p2pmig_add_hole(holes, &n, core->msix_offset,
+				core->msix_offset + core->msix_size);
+		pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+		if ((pba & PCI_MSIX_PBA_BIR) == index) {
+			pba &= PCI_MSIX_PBA_OFFSET;
+			p2pmig_add_hole(holes, &n, pba, pba +
+					DIV_ROUND_UP(pci_msix_vec_count(pdev), 64) * 8);
+		}
+	}
+	return n;
+}
+
+/*
+ * A BAR's region info, with a sparse mmap capability whose areas leave its
+ * holes out (QEMU maps the areas and traps the rest).  Return: 0 if the
+ * BAR has no holes (vfio-pci-core answers), 1 if @info and @caps are
+ * filled, or a negative errno.
+ */
+static int p2pmig_bar_info(struct p2pmig_device *p2p,
+			   struct vfio_region_info *info,
+			   struct vfio_info_cap *caps)
+{
 	struct pci_dev *pdev = p2p->core.pdev;
 	struct vfio_region_info_cap_sparse_mmap *sparse;
-	u64 size = pci_resource_len(pdev, VFIO_PCI_BAR0_REGION_INDEX);
-	u64 trap_end = (u64)be->trap_offset + be->trap_size;
-	size_t sz;
-	u32 n = 0;
+	struct p2pmig_hole holes[3];
+	u64 size, at = 0;
+	u32 nholes, n = 0, i;
 	int ret;
 
-	info->offset = VFIO_PCI_INDEX_TO_OFFSET(VFIO_PCI_BAR0_REGION_INDEX);
+	if (info->index > VFIO_PCI_BAR5_REGION_INDEX)
+		return 0;
+	size = pci_resource_len(pdev, info->index);
+	nholes = p2pmig_bar_holes(p2p, info->index, holes);
+	if (!size || !nholes)
+		return 0;
+
+	info->offset = VFIO_PCI_INDEX_TO_OFFSET(info->index);
 	info->size = size;
 	info->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
-	if (!p2p->core.bar_mmap_supported[VFIO_PCI_BAR0_REGION_INDEX])
-		return 0;
+	if (!p2p->core.bar_mmap_supported[info->index])
+		return 1;
 	info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 
-	sz = struct_size(sparse, areas, 2);
-	sparse = kzalloc(sz, GFP_KERNEL);
+	sparse = kzalloc(struct_size(sparse, areas, nholes + 1), GFP_KERNEL);
 	if (!sparse)
 		return -ENOMEM;
 	sparse->header.id = VFIO_REGION_INFO_CAP_SPARSE_MMAP;
 	sparse->header.version = 1;
-	if (be->trap_offset) {
-		sparse->areas[n].offset = 0;
-		sparse->areas[n++].size = be->trap_offset;
-	}
-	if (trap_end < size) {
-		sparse->areas[n].offset = trap_end;
-		sparse->areas[n++].size = size - trap_end;
+	for (i = 0; i <= nholes; i++) {
+		u64 end = i < nholes ? min(holes[i].start, size) : size;
+
+		if (end > at) {
+			sparse->areas[n].offset = at;
+			sparse->areas[n++].size = end - at;
+		}
+		if (i < nholes)
+			at = max(at, holes[i].end);
 	}
 	sparse->nr_areas = n;
 	ret = vfio_info_add_capability(caps, &sparse->header,
 				       struct_size(sparse, areas, n));
 	kfree(sparse);
-	return ret;
+	return ret ? ret : 1;
 }
 
 #if P2PMIG_HAVE_REGION_INFO_OP
@@ -256,11 +344,11 @@ static int p2pmig_get_region_info_caps(struct vfio_device *vdev,
 				       struct vfio_region_info *info,
 				       struct vfio_info_cap *caps)
 {
-	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	int ret = p2pmig_bar_info(to_p2pmig(vdev), info, caps);
 
-	if (info->index != VFIO_PCI_BAR0_REGION_INDEX || !p2p->backend->trap_size)
+	if (!ret)
 		return vfio_pci_ioctl_get_region_info(vdev, info, caps);
-	return p2pmig_bar0_info(p2p, info, caps);
+	return ret < 0 ? ret : 0;
 }
 #else
 /* Before 6.19 the region info comes through the ioctl op. */
@@ -276,9 +364,10 @@ static long p2pmig_get_region_info(struct p2pmig_device *p2p,
 		return -EFAULT;
 	if (info.argsz < minsz)
 		return -EINVAL;
-	ret = p2pmig_bar0_info(p2p, &info, &caps);
-	if (ret)
-		goto out;
+	ret = p2pmig_bar_info(p2p, &info, &caps);
+	if (ret <= 0)	/* not ours (vfio-pci-core answers), or an error */
+		return ret ? ret : -ENOIOCTLCMD;
+	ret = 0;
 	if (caps.size) {
 		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
 		if (info.argsz < sizeof(info) + caps.size) {
@@ -332,21 +421,16 @@ static long p2pmig_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 	long ret;
 
-	if (!p2p->backend->trap_size)
-		return vfio_pci_core_ioctl(vdev, cmd, arg);
-	if (cmd == VFIO_DEVICE_IOEVENTFD) {
+	if (cmd == VFIO_DEVICE_IOEVENTFD && p2p->backend->trap_size) {
 		ret = p2pmig_check_ioeventfd(p2p, arg);
 		if (ret)
 			return ret;
 	}
 #if !P2PMIG_HAVE_REGION_INFO_OP
 	if (cmd == VFIO_DEVICE_GET_REGION_INFO) {
-		u32 index;
-
-		if (get_user(index, (u32 __user *)(arg + offsetof(struct vfio_region_info, index))))
-			return -EFAULT;
-		if (index == VFIO_PCI_BAR0_REGION_INDEX)
-			return p2pmig_get_region_info(p2p, (void __user *)arg);
+		ret = p2pmig_get_region_info(p2p, (void __user *)arg);
+		if (ret != -ENOIOCTLCMD)
+			return ret;
 	}
 #endif
 	return vfio_pci_core_ioctl(vdev, cmd, arg);
