@@ -466,17 +466,26 @@ static u32 mbx_read(struct p2pmig_device *p2p, u32 *seen)
 	return v;
 }
 
-static int mbx_lock(struct p2pmig_device *p2p, u32 *seen)
+/*
+ * Take the mailbox buffer (VFU).  The PF holds it (PFU) from reading a
+ * request until its answer is written, which under load takes the PF's
+ * interrupt latency: retry, sleeping, for up to @timeout_us.
+ */
+static int mbx_lock(struct p2pmig_device *p2p, u32 *seen, int timeout_us)
 {
-	int tries;
+	int waited = 0;
 
-	for (tries = 0; tries < 100; tries++) {
+	for (;;) {
 		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_VFU);
 		if (mbx_read(p2p, seen) & IGBVF_MBX_VFU)
 			return 0;
+		if (waited >= timeout_us)
+			return -EBUSY;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
+		waited += IGBVF_MBX_POLL_US;
 	}
-	return -EBUSY;
 }
 
 /* Wait until every bit of @bits was seen in V2PMAILBOX. */
@@ -498,37 +507,49 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, int timeout_
 }
 
 /*
- * One request and its answer, as a VF driver sends it.  Return: 0 on ACK,
- * -EREMOTEIO on NACK (the answer is in @reply), -ETIMEDOUT, -EBUSY, -EPROTO.
+ * One request and its answer, as a VF driver sends it: take the buffer,
+ * write, request (which also frees the buffer), wait until the PF took the
+ * request (PFACK) and posted a message (PFSTS), take the buffer, read,
+ * acknowledge.  A PF message that is not the answer (a control message the
+ * PF sends all VFs, posted while the request was in flight) is
+ * acknowledged and skipped.  Return: 0 on ACK, -EREMOTEIO on NACK (the
+ * answer is in @reply), -ETIMEDOUT, -EBUSY, -EINTR.
  */
 static int mbx_request_timeout(struct p2pmig_device *p2p, const u32 *msg, int len,
 			       u32 *reply, int rlen, int timeout_us)
 {
+	u32 type = FIELD_GET(IGBVF_MSG_TYPE, msg[0]);
 	u32 seen = 0;
 	int i, ret;
 
-	ret = mbx_lock(p2p, &seen);
+	ret = mbx_lock(p2p, &seen, timeout_us);
 	if (ret)
 		return ret;
 	for (i = 0; i < len; i++)
 		igbvf_wr(p2p, IGBVF_VMBMEM(i), msg[i]);
 	seen = 0;
 	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
-	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK | IGBVF_MBX_PFSTS, timeout_us);
+	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK, timeout_us);
 	if (ret)
 		return ret;
-	ret = mbx_lock(p2p, &seen);
-	if (ret)
-		return ret;
-	for (i = 0; i < rlen; i++)
-		reply[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
-	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_ACK);
-
-	if (FIELD_GET(IGBVF_MSG_TYPE, reply[0]) != FIELD_GET(IGBVF_MSG_TYPE, msg[0]))
-		return -EPROTO;
-	if (reply[0] & IGBVF_MSG_NACK)
-		return -EREMOTEIO;
-	return reply[0] & IGBVF_MSG_ACK ? 0 : -EPROTO;
+	for (;;) {
+		ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFSTS, timeout_us);
+		if (ret)
+			return ret;
+		seen &= ~IGBVF_MBX_PFSTS;
+		ret = mbx_lock(p2p, &seen, timeout_us);
+		if (ret)
+			return ret;
+		for (i = 0; i < rlen; i++)
+			reply[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
+		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_ACK);
+		if (FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == type &&
+		    (reply[0] & (IGBVF_MSG_ACK | IGBVF_MSG_NACK)))
+			break;
+		dev_dbg(p2pmig_dev(p2p), "PF message %#x skipped while waiting for the %s answer\n",
+			reply[0], msg_name(type));
+	}
+	return reply[0] & IGBVF_MSG_NACK ? -EREMOTEIO : 0;
 }
 
 static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
@@ -595,7 +616,8 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 	else if (!ret)
 		msg_get_mac(reply, pf_mac);
 	if (ret) {
-		dev_err(p2pmig_dev(p2p), "configuration replay: VF_RESET failed (%d)\n", ret);
+		dev_err(p2pmig_dev(p2p), "configuration replay: VF_RESET failed (%d, mailbox %#x)\n",
+			ret, igbvf_rd(p2p, IGBVF_V2PMAILBOX));
 		return ret;
 	}
 
@@ -862,7 +884,7 @@ void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 
 	u32 seen = 0;
 	int i;
 
-	if (mbx_lock(p2p, &seen))
+	if (mbx_lock(p2p, &seen, IGBVF_MBX_TIMEOUT_US))
 		dev_warn(p2pmig_dev(p2p), "mailbox busy: writing its memory anyway\n");
 	for (i = 0; i < IGBVF_MBX_WORDS; i++)
 		igbvf_wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
