@@ -27,7 +27,11 @@
 #define RXDCTL_EN	(1u << 25)
 #define NR_MSIX		3
 #define PCI_COMMAND	0x04
+#define PCI_COMMAND_MEMORY 0x2
 #define PCI_COMMAND_MASTER 0x4
+#define PCI_CAP_PTR	0x34
+#define PCI_CAP_ID_MSIX	0x11
+#define PAGE		0x1000u
 
 FIXTURE(vf) {
 	struct vfio_dev dev;
@@ -84,6 +88,30 @@ TEST_F(vf, regions_expose_bar0_and_msix_bar3)
 	EXPECT_EQ(0, self->dev.region[VFIO_PCI_BAR1_REGION_INDEX].size);
 }
 
+/* the region info of @index, and its sparse mmap capability (or NULL) */
+static struct vfio_region_info_cap_sparse_mmap *
+region_sparse(int fd, uint32_t index, uint64_t *buf, size_t size)
+{
+	struct vfio_region_info *info = (void *)buf;
+	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	struct vfio_info_cap_header *cap;
+	uint32_t off;
+
+	memset(buf, 0, size);
+	info->argsz = size;
+	info->index = index;
+	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info))
+		return NULL;
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	for (off = info->cap_offset; off && off < size; off = cap->next) {
+		cap = (void *)((char *)buf + off);
+		if (cap->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			sparse = (void *)cap;
+	}
+	return sparse;
+}
+
 /*
  * BAR0's first page (control, mailbox, statistics) is trapped by p2pmig:
  * the region info offers only the rest for mmap, an mmap of the page
@@ -91,24 +119,15 @@ TEST_F(vf, regions_expose_bar0_and_msix_bar3)
  */
 TEST_F(vf, bar0_mmap_areas_leave_out_the_trapped_page)
 {
-	uint64_t buf[64] = {};
+	uint64_t buf[64];
 	struct vfio_region_info *info = (void *)buf;
-	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
-	struct vfio_info_cap_header *cap;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
 	volatile uint32_t *map;
-	uint32_t off, v;
+	uint32_t v;
 	void *p;
 
-	info->argsz = sizeof(buf);
-	info->index = VFIO_PCI_BAR0_REGION_INDEX;
-	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_GET_REGION_INFO, info));
+	sparse = region_sparse(self->dev.fd, VFIO_PCI_BAR0_REGION_INDEX, buf, sizeof(buf));
 	ASSERT_TRUE(info->flags & VFIO_REGION_INFO_FLAG_MMAP);
-	ASSERT_TRUE(info->flags & VFIO_REGION_INFO_FLAG_CAPS);
-	for (off = info->cap_offset; off && off < sizeof(buf); off = cap->next) {
-		cap = (void *)((char *)buf + off);
-		if (cap->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
-			sparse = (void *)cap;
-	}
 	ASSERT_NE(NULL, sparse);
 	ASSERT_EQ(1, sparse->nr_areas);
 	EXPECT_EQ(0x1000, sparse->areas[0].offset);
@@ -136,6 +155,76 @@ TEST_F(vf, bar0_mmap_areas_leave_out_the_trapped_page)
 	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, VTSTATUS, &v));
 	EXPECT_NE(0xffffffffu, v);
 	EXPECT_EQ(-EINVAL, vfio_bar0_read32(&self->dev, VTSTATUS + 2, &v));
+}
+
+/*
+ * QEMU overlays its MSI-X table emulation on what it maps of the MSI-X
+ * BAR; a mapping that is not made of whole pages around the table leaves
+ * RAM sections QEMU cannot track for migration.  The areas offered must be
+ * page sized and leave the table's and the PBA's pages out.
+ */
+TEST_F(vf, msix_bar_mmap_areas_are_pages_beside_table_and_pba)
+{
+	uint32_t cap = 0, table, pba, i, start, end;
+	struct vfio_region_info_cap_sparse_mmap *sparse;
+	uint64_t buf[64];
+	uint8_t pos, id;
+	uint16_t flags;
+
+	/* where the device puts its table and PBA (config space) */
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, PCI_CAP_PTR, &pos, 1));
+	while (pos && !cap) {
+		ASSERT_EQ(0, vfio_cfg_read(&self->dev, pos, &id, 1));
+		if (id == PCI_CAP_ID_MSIX)
+			cap = pos;
+		else
+			ASSERT_EQ(0, vfio_cfg_read(&self->dev, pos + 1, &pos, 1));
+	}
+	ASSERT_NE(0, cap);
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, cap + 2, &flags, 2));
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, cap + 4, &table, 4));
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, cap + 8, &pba, 4));
+	ASSERT_EQ(3, table & 7) TH_LOG("82576 VF: MSI-X table in BAR3");
+	ASSERT_EQ(3, pba & 7);
+	table &= ~7u;
+	pba &= ~7u;
+
+	sparse = region_sparse(self->dev.fd, VFIO_PCI_BAR3_REGION_INDEX, buf, sizeof(buf));
+	ASSERT_NE(NULL, sparse) TH_LOG("BAR3 has no sparse mmap capability");
+	ASSERT_LT(0, sparse->nr_areas);
+	for (i = 0; i < sparse->nr_areas; i++) {
+		start = sparse->areas[i].offset;
+		end = start + sparse->areas[i].size;
+		EXPECT_EQ(0, start % PAGE) TH_LOG("area %u at %#x", i, start);
+		EXPECT_EQ(0, end % PAGE) TH_LOG("area %u ends at %#x", i, end);
+		EXPECT_LE(end, 0x4000);
+		/* no area touches the page of the table or of the PBA */
+		EXPECT_FALSE(start < (table & ~(PAGE - 1)) + PAGE &&
+			     end > (table & ~(PAGE - 1)));
+		EXPECT_FALSE(start < (pba & ~(PAGE - 1)) + PAGE &&
+			     end > (pba & ~(PAGE - 1)));
+	}
+}
+
+/*
+ * A VF's Memory Space Enable is read-only zero on hardware: a VF keeps
+ * decoding its BARs when the user clears the bit, as QEMU does on reset
+ * and when it waits for an incoming migration.
+ */
+TEST_F(vf, bar0_decodes_after_the_user_clears_memory_enable)
+{
+	uint16_t cmd, off = 0;
+	uint32_t v;
+
+	ASSERT_EQ(0, vfio_cfg_read(&self->dev, PCI_COMMAND, &cmd, 2));
+	ASSERT_EQ(0, vfio_cfg_write(&self->dev, PCI_COMMAND, &off, 2));
+
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RDBAL1, 0x00abc000));
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RDBAL1, &v));
+	EXPECT_EQ(0x00abc000, v) TH_LOG("BAR0 stopped decoding with MSE clear");
+
+	cmd |= PCI_COMMAND_MEMORY;
+	ASSERT_EQ(0, vfio_cfg_write(&self->dev, PCI_COMMAND, &cmd, 2));
 }
 
 TEST_F(vf, irq_info_offers_three_msix_vectors_and_no_intx)
