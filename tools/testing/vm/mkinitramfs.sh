@@ -11,10 +11,10 @@
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions
-kver=${1:-$kver}
+kver=${1:-$K_TESTBED}
 KIMAGE=$(kimage "$kver")
 
-MODULES=(igb igbvf vfio vfio_iommu_type1 vfio-pci-core vfio-pci 9p 9pnet_virtio)
+MODULES=(igb igbvf vfio vfio_iommu_type1 vfio-pci-core vfio-pci 9p 9pnet_virtio virtio_net)
 HOST_BINS=(/sbin/ip /usr/bin/socat)
 out=$BUILD/initramfs-$kver.cpio.gz
 src=$KIMAGE/lib/modules/$kver

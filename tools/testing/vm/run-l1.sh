@@ -9,7 +9,8 @@
 # The machine: q35 under TCG (no usable KVM here) with an emulated VT-d IOMMU
 # (interrupt remapping, caching mode: every VF in an IOMMU group of its
 # own) and two 82576 PFs (QEMU's igb, SR-IOV) behind their own PCIe root
-# ports, whose network backends share one hub so frames cross between PFs.
+# ports, whose network backends share one hub so frames cross between PFs;
+# a virtio-net NIC on the same hub is a peer outside both PFs (the "LAN").
 # Two vCPUs, run by one TCG thread: with multi-threaded TCG (QEMU 10.0.2) a
 # vCPU now and then halts with a timer interrupt in service that it never
 # acknowledged (its local APIC shows vector 236 in ISR) and the guest stalls
@@ -19,6 +20,7 @@
 # The payload directory becomes /payload in the guest; its ./run is run by
 # our init.  Console (kernel log) -> build/logs/<name>.console, payload
 # output -> build/logs/<name>.out; the payload's exit status is ours.
+# P2PMIG_L1_QEMU_ARGS adds QEMU arguments (e.g. "-trace igb_set_vfmailbox").
 # Exit: payload status; 124 timeout; 125 the guest died without a status;
 # 126 a guest vCPU stalled (RCU stall on the console, see watchdog()).
 set -uo pipefail
@@ -98,7 +100,9 @@ timeout --foreground -k 10 "$timeout" qemu-system-x86_64 \
 	-device igb,netdev=pf0net,bus=rp1,mac=52:54:00:00:00:10 \
 	-netdev hubport,id=pf1net,hubid=0 \
 	-device igb,netdev=pf1net,bus=rp2,mac=52:54:00:00:00:20 \
-	"${opts[@]}" \
+	-netdev hubport,id=lannet,hubid=0 \
+	-device virtio-net-pci,netdev=lannet,mac=52:54:00:00:00:30 \
+	"${opts[@]}" ${P2PMIG_L1_QEMU_ARGS:-} \
 	-kernel "$(kimage "$kver")/boot/vmlinuz-$kver" -initrd "$initrd" -append "$append" \
 	-display none -no-reboot -nodefaults \
 	-monitor "unix:$hmp,server=on,wait=off" \

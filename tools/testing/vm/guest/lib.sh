@@ -56,6 +56,11 @@ testbed_setup() {
 		ip link set "$(pf_netdev "$pf")" up || return 1
 		make_vfs "$pf" "$1" || { log "creating $1 VFs on $pf failed"; return 1; }
 	done
+	# QEMU 10's SR-IOV model loses MMIO to VF BARs placed above 4 GiB
+	# (L1 with more than ~2.75 GiB of RAM gets its VF BARs there)
+	vfbar=$(head -1 "/sys/bus/pci/devices/$(vf_of "$PF0" 0)/resource" | cut -d' ' -f1)
+	[ $((vfbar >> 32)) -eq 0 ] ||
+		{ log "VF BAR0 at $vfbar, above 4 GiB: QEMU drops MMIO there; give L1 less RAM"; return 1; }
 	modprobe vfio-pci && modprobe vfio_iommu_type1 ||
 		{ log "loading VFIO failed"; return 1; }
 	export PF0 PF1
