@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# End-to-end live migration in the test bed guest (L1): a nested guest (L2)
+# with VFs bound to p2pmig assigned through QEMU's vfio-pci, migrated
+# between two QEMU processes, as libvirt would drive it:
+#  - each VF's MAC is set from the PF side on both hosts' VFs (`ip link set
+#    <pf> vf N mac`); after a migration the source VF's MAC is cleared again
+#    (libvirt restores the VF when it releases it);
+#  - the destination QEMU starts with -incoming defer on a VF of the other
+#    PF, at the same guest PCI address;
+#  - return-path and switchover-ack are on unless the scenario says not.
+#
+# The L2 pings a peer outside both PFs: L1's virtio-net NIC, on the network
+# hub that joins the PFs (10.0.0.1).  Sourced by the demo and test payloads
+# after lib.sh and l2lib.sh.
+
+E2E_MAC_BASE=52:54:00:12:34
+E2E_PEER=10.0.0.1
+E2E_ADDR0=3		# guest PCI slot of the first VF; the others follow
+
+# e2e_setup: PFs, VFs, p2pmig, the peer address; E2E_PF{0,1}, E2E_ETH{0,1}
+e2e_setup() {
+	testbed_setup 4 || return 1
+	install_p2pmig ./p2pmig.ko || return 1
+	E2E_ETH0=$(pf_netdev "$PF0")
+	E2E_ETH1=$(pf_netdev "$PF1")
+	modprobe virtio_net || return 1
+	sleep 1
+	lan=
+	for n in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$n/device/driver" 2>/dev/null)" 2>/dev/null)" = virtio_net ] &&
+			lan=${n##*/}
+	done
+	[ -n "$lan" ] || { log "no virtio-net NIC for the peer"; return 1; }
+	ip addr add "$E2E_PEER/24" dev "$lan" && ip link set "$lan" up || return 1
+	E2E_LAN=$lan
+	export E2E_ETH0 E2E_ETH1 E2E_LAN
+}
+
+# e2e_mac <i>: the MAC of the i-th VF of the guest
+e2e_mac() { printf '%s:%02x\n' "$E2E_MAC_BASE" $((0x56 + $1)); }
+
+# e2e_vfs <pf> <count>: BDFs of the first <count> VFs of a PF
+e2e_vfs() {
+	i=0
+	while [ $i -lt "$2" ]; do vf_of "$1" $i; i=$((i + 1)); done
+}
+
+# e2e_admin_mac <pf netdev> <vf index> <mac>: what libvirt does for a hostdev
+e2e_admin_mac() { /sbin/ip link set "$1" vf "$2" mac "$3"; }
+
+# e2e_prepare <pf> <pf netdev> <count>: the VFs of a host, bound to p2pmig,
+# with their guest MACs set from the PF side
+e2e_prepare() {
+	i=0
+	for vf in $(e2e_vfs "$1" "$3"); do
+		e2e_admin_mac "$2" $i "$(e2e_mac $i)" || return 1
+		bind_dev "$vf" p2pmig || return 1
+		i=$((i + 1))
+	done
+}
+
+# e2e_release <pf netdev> <count>: libvirt gives the source VFs back
+e2e_release() {
+	i=0
+	while [ $i -lt "$2" ]; do
+		e2e_admin_mac "$1" $i 00:00:00:00:00:00
+		i=$((i + 1))
+	done
+}
+
+# e2e_vf_args <pf> <count> <extra vfio-pci properties>: -device arguments
+e2e_vf_args() {
+	i=0
+	for vf in $(e2e_vfs "$1" "$2"); do
+		printf -- '-device vfio-pci,host=%s,id=vf%d,addr=0x%x,enable-migration=on%s ' \
+			"$vf" $i $((E2E_ADDR0 + i)) "$3"
+		i=$((i + 1))
+	done
+}
+
+E2E_TRACES="-trace vfio_migration_set_state -trace vmstate_downtime_save -trace vmstate_downtime_load
+	-trace vfio_load_state_device_buffer_incoming"
+
+# e2e_start_guest <name> <pf> <count> <linux|bios> <vfio-pci props> [-incoming defer]
+e2e_start_guest() {
+	name=$1 pf=$2 count=$3 kind=$4 props=$5
+	shift 5
+	if [ "$kind" = linux ]; then
+		set -- -m 128 -kernel "$L2KIT/l2/vmlinuz" -initrd "$L2KIT/l2/initrd.gz" \
+			-append "console=ttyS0 panic=-1 quiet p2pmig.secs=${E2E_PING_SECS:-90}" "$@"
+	else
+		set -- -m 64 "$@"
+	fi
+	# shellcheck disable=SC2046,SC2086
+	l2_start "$name" "$@" $(e2e_vf_args "$pf" "$count" "$props") $E2E_TRACES
+	l2_wait_qmp "$name" 60
+}
+
+# e2e_trace_on / e2e_trace_off: p2pmig's tracepoints in L1, to $1
+e2e_trace_on() {
+	t=/sys/kernel/tracing
+	echo >"$t/trace"
+	echo 1 >"$t/events/p2pmig/enable"
+}
+
+e2e_trace_off() {
+	t=/sys/kernel/tracing
+	echo 0 >"$t/events/p2pmig/enable"
+	cat "$t/trace" >"$1"
+}
+
+# e2e_migrate <src> <dst> <caps json list> [parameters json]: run one
+# migration, print "status total_ms downtime_ms"
+e2e_migrate() {
+	src=$1 dst=$2 caps=$3 params=${4:-}
+	l2_qmp "$dst" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":$caps}}" \
+		"{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:$L2DIR/$dst.mig\"}}" \
+		>"$L2DIR/$dst.qmp.log"
+	[ -n "$params" ] && l2_qmp "$dst" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":$params}" >>"$L2DIR/$dst.qmp.log"
+	l2_qmp "$src" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":$caps}}" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${E2E_DOWNTIME_LIMIT:-8000},\"max-bandwidth\":${E2E_MAX_BW:-1073741824}}}" \
+		>"$L2DIR/$src.qmp.log"
+	[ -n "$params" ] && l2_qmp "$src" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":$params}" >>"$L2DIR/$src.qmp.log"
+	l2_qmp "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$L2DIR/$dst.mig\"}}" \
+		>>"$L2DIR/$src.qmp.log"
+	end=$(($(cut -d. -f1 /proc/uptime) + ${E2E_MIGRATE_TIMEOUT:-300}))
+	while :; do
+		st=$(l2_migrate_status "$src")
+		case $st in
+		completed | failed | cancelled | none) break ;;
+		esac
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || { st=timeout; break; }
+		sleep 0.5
+	done
+	q=$(l2_qmp "$src" '{"execute":"query-migrate"}' | grep '"return"' | tail -1)
+	echo "$q" >>"$L2DIR/$src.qmp.log"
+	echo "$st $(echo "$q" | json_field total-time) $(echo "$q" | json_field downtime)"
+}
+
+# e2e_device_share <trace file>: microseconds p2pmig's own work took
+# between the source leaving RUNNING for good and the destination running
+# (SET_STATE requests and data_fd I/O), i.e. the device's part of the
+# downtime
+e2e_device_share() {
+	awk '
+	function ts(l) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
+	/p2pmig_set_state:/ && (/=> PRE_COPY_P2P/ || /=> STOP_COPY/ || /RUNNING => RUNNING_P2P/) { if (!start) start = ts($0) }
+	/p2pmig_set_state:|p2pmig_stream:/ {
+		t = ts($0)
+		for (i = 1; i <= NF; i++) if ($i == "ns") ns = $(i - 1)
+		if (start && t >= start) { sum += ns; last = t }
+	}
+	END { printf "%d\n", sum / 1000 }' "$1"
+}
+
+# e2e_states <trace file>: the device states the migration went through
+e2e_states() {
+	grep -o 'p2pmig_set_state: [^ ]* [A-Z_0-9]* => [A-Z_0-9]*' "$1" |
+		awk '{ print $2 ": " $3 " -> " $5 }'
+}
+
+# e2e_ping_report <serial files...>: the L2's ping result line
+e2e_ping_report() {
+	cat "$@" 2>/dev/null | tr -d '\r' | grep '^L2-PING' | tail -1
+}
