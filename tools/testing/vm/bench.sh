@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh (`make bench`): run the benchmarks of bench/ in the test bed on
-# the main kernel and print their figures (build/logs/bench.out).
+# the main kernel, then the QEMU end-to-end scenarios, and print their
+# figures (build/logs/bench.out).
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -12,6 +13,7 @@ ko=$("$VM/build-module.sh" "$K_TESTBED" 2>"$BUILD/build-bench.log") ||
 	{ cat "$BUILD/build-bench.log"; exit 1; }
 make -s -C "$TOP/bench" OUTPUT="$BUILD/bench"
 "$VM/mkinitramfs.sh" "$K_TESTBED" >/dev/null
+kit=$("$VM/mkl2.sh" 2>/dev/null)
 
 payload=$BUILD/payload-bench
 rm -rf "$payload"
@@ -20,6 +22,6 @@ cp "$ko" "$payload/"
 cp "$BUILD"/bench/* "$payload/bench/"
 cp "$VM/guest/bench.sh" "$payload/run"
 rc=0
-"$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n bench -t 1800 || rc=$?
+"$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n bench -m 2G -s "$kit" -t 3000 || rc=$?
 grep -v -E '^(P2PMIG-EXIT-STATUS|# testbed:)' "$BUILD/logs/bench.out"
 exit $rc

@@ -109,6 +109,36 @@ testbed() {
 	return $rc
 }
 
+# e2e: QEMU in the test bed migrates nested guests (main kernel only: the
+# scenarios test p2pmig with QEMU, the kernels are covered above)
+e2e() {
+	local name=check-e2e tap out payload kit rc
+	out=$LOGS/$name.out
+	tap=$LOGS/$name.tap
+	payload=$BUILD/payload-$name
+	if [ -z "${KO[$K_TESTBED]:-}" ] || ! kit=$("$VM/mkl2.sh" 2>"$LOGS/mkl2.log") ||
+		! "$VM/mkinitramfs.sh" "$K_TESTBED" >/dev/null; then
+		echo "not ok - e2e: module, L2 kit and initramfs build" >"$tap"
+		cat "$LOGS/mkl2.log"
+		return 1
+	fi
+	rm -rf "$payload"
+	mkdir -p "$payload"
+	cp "${KO[$K_TESTBED]}" "$payload/"
+	cp "$VM/guest/e2e-check.sh" "$payload/run"
+	"$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n "$name" -m 2G -s "$kit" -t 2400
+	rc=$?
+	grep -E '^(ok|not ok|# RESULT)' "$out" >"$tap"
+	cat "$tap"
+	if [ $rc -ge 124 ]; then
+		echo "not ok - e2e: test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
+		tail -40 "$LOGS/$name.console"
+	elif [ $rc != 0 ] && ! grep -q '^not ok' "$tap"; then
+		echo "not ok - e2e: payload exited $rc without naming a failed test" >>"$tap"
+	fi
+	return $rc
+}
+
 stage build build
 stage host-tests host_tests
 # P2PMIG_KERNELS="6.12 7.3" limits the boots (development; CI boots all)
@@ -117,4 +147,7 @@ for k in $K_ALL; do
 	*" $(kshort "$k") "*) stage "testbed-$(kshort "$k")" testbed "$k" ;;
 	esac
 done
+case " ${P2PMIG_KERNELS:-e2e} " in
+*" e2e "*) stage e2e e2e ;;
+esac
 summary

@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Payload of `make bench`: prepare VFs, load p2pmig, run every benchmark in
-# ./bench with the VF roles of the selftests.
+# Payload of `make bench`: the benchmarks of ./bench with the VF roles of
+# the selftests, then the QEMU end-to-end scenarios of scenarios.sh, whose
+# figures are printed as a table.
 . /testbed/lib.sh
+. /testbed/l2lib.sh
+. /testbed/e2e.sh
+. /testbed/scenarios.sh
 
-testbed_setup 4 || exit 1
-install_p2pmig ./p2pmig.ko || exit 1
+e2e_setup || exit 1
 P2PMIG_VF_A=$(vf_of "$PF0" 0)
 P2PMIG_VF_C=$(vf_of "$PF1" 0)
 export P2PMIG_VF_A P2PMIG_VF_C
@@ -18,4 +21,32 @@ for b in ./bench/*; do
 	[ -x "$b" ] || continue
 	"$b" || rc=1
 done
+
+[ -x "$L2KIT/bin/qemu-system-x86_64" ] || { echo "# no L2 kit shared: no QEMU scenarios"; exit $rc; }
+mkdir -p "$L2DIR"
+res=$L2DIR/bench.results
+: >"$res"
+run() { "$@" | tee -a "$res" | grep '^RESULT' || rc=1; }
+run scenario_linux "$SC_ACK" "cancel dstfail" linux-1vf-switchover-ack-on
+run scenario_linux "$SC_NOACK" "" linux-1vf-switchover-ack-off
+run scenario_bios bios-1vf-switchover-ack-on 1 "$SC_ACK"
+run scenario_bios bios-1vf-switchover-ack-off 1 "$SC_NOACK"
+run scenario_bios bios-2vf-p2p 2 "$SC_ACK"
+run scenario_bios bios-4vf-p2p 4 "$SC_ACK"
+run scenario_bios bios-2vf-multifd 2 "$SC_ACK,$SC_MULTIFD" \
+	"$SC_MULTIFD_PROPS" "$SC_MULTIFD_PARAMS"
+run scenario_bios bios-4vf-multifd 4 "$SC_ACK,$SC_MULTIFD" \
+	"$SC_MULTIFD_PROPS" "$SC_MULTIFD_PARAMS"
+run scenario_no_p2p
+
+echo
+echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | ping (answered/sent, longest gap) | note |"
+echo "|---|---|---|---:|---:|---:|---|---|"
+grep '^RESULT' "$res" | sed 's/^RESULT //' | awk '{
+	name = $1; n = split($0, f, " ")
+	for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = substr(f[i], length(kv[1]) + 2) }
+	why = $0; sub(/.* why=/, "", why)
+	printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, v["verdict"], v["status"],
+	       v["total_ms"], v["downtime_ms"], v["device_us"], v["ping"], why
+}'
 exit $rc

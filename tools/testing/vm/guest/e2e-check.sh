@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Payload of `make check`'s end-to-end stage: QEMU in the test bed assigns
+# VFs bound to p2pmig to nested guests and live-migrates them (the
+# scenarios of scenarios.sh).  Output is TAP; the host counts it.
+. /testbed/lib.sh
+. /testbed/l2lib.sh
+. /testbed/e2e.sh
+. /testbed/scenarios.sh
+
+tap_check "e2e: test bed with p2pmig, the L1 peer and QEMU ready" e2e_setup || exit 1
+
+fail=0
+tap_scenario() {	# run a scenario; each RESULT line becomes a TAP line
+	"$@" >"$L2DIR.result" 2>&1 || fail=1
+	sed -n 's/^RESULT \([^ ]*\) verdict=pass .* why=\(.*\)$/ok - e2e: \1: \2/p
+		s/^RESULT \([^ ]*\) verdict=fail .* why=\(.*\)$/not ok - e2e: \1: \2/p' "$L2DIR.result"
+	grep -e '^RESULT' -e '^#   ' "$L2DIR.result" | sed 's/^RESULT/# RESULT/'
+	grep -q '^RESULT' "$L2DIR.result" || { echo "not ok - e2e: $1 reported nothing"; fail=1; }
+}
+mkdir -p "$L2DIR"
+
+tap_scenario scenario_linux "$SC_ACK" "cancel dstfail"
+tap_scenario scenario_bios bios-1vf-switchover-ack-off 1 "$SC_NOACK"
+tap_scenario scenario_bios bios-2vf-p2p 2 "$SC_ACK"
+tap_scenario scenario_bios bios-4vf-p2p 4 "$SC_ACK"
+tap_scenario scenario_bios bios-2vf-multifd 2 "$SC_ACK,$SC_MULTIFD" \
+	"$SC_MULTIFD_PROPS" "$SC_MULTIFD_PARAMS"
+tap_scenario scenario_no_p2p
+tap_check "kernel log has no WARN, BUG or Oops" kernel_log_is_clean || fail=1
+log "e2e done at $(cut -d' ' -f1 /proc/uptime)s"
+exit $fail

@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# QEMU end-to-end scenarios, shared by `make check` (guest/e2e-check.sh,
+# which asserts their outcome) and `make bench` (which tabulates them).
+# Sourced after lib.sh, l2lib.sh and e2e.sh, once e2e_setup ran.
+#
+# Each scenario prints one line
+#   RESULT <name> verdict=pass|fail status= total_ms= downtime_ms= device_us= ping= why=
+# (fields without a value are "-") and returns 0 if it passed.  Guests:
+#  - "bios": SeaBIOS only, no boot device.  It never touches the VFs, but
+#    QEMU still runs the whole device-state path for them: P2P, pre-copy,
+#    switchover-ack, multifd, config space and MSI-X;
+#  - "linux": the L2 kit's Debian kernel with igbvf, pinging L1's LAN peer.
+
+SC_ACK='{"capability":"return-path","state":true},{"capability":"switchover-ack","state":true}'
+SC_NOACK='{"capability":"return-path","state":true}'
+SC_MULTIFD='{"capability":"multifd","state":true}'
+# Multifd: the device state goes over multifd channels.  Zero pages are
+# found by the main thread ("legacy"), as without multifd: with type1
+# every page is dirty in every pass, and under TCG inside TCG the channels
+# move a SeaBIOS guest's all-zero RAM too slowly for it to ever converge.
+SC_MULTIFD_PROPS=',x-migration-multifd-transfer=on'
+SC_MULTIFD_PARAMS='{"zero-page-detection":"legacy"}'
+
+sc_result() {	# sc_result <name> <pass|fail> <why>; uses sc_* figures
+	echo "RESULT $1 verdict=$2 status=${sc_status:--} total_ms=${sc_total:--}" \
+		"downtime_ms=${sc_down:--} device_us=${sc_dev:--} ping=${sc_ping:--} why=$3"
+	[ "$2" = pass ] && return 0
+	sc_dump
+	return 1
+}
+
+# sc_dump: what QEMU and the kernel said last, as "#   " lines
+sc_dump() {
+	for f in src dst; do
+		[ -f "$L2DIR/$f.log" ] || continue
+		grep -v -e '^vmstate_downtime' -e '^vfio_migration_set_state' \
+			-e '^vfio_load_state_device' "$L2DIR/$f.log" | tail -6 | sed "s/^/#   QEMU $f: /"
+	done
+	dmesg | grep -iE 'p2pmig|igb|vfio' | tail -8 | sed 's/^/#   kernel: /'
+}
+
+sc_reset() { sc_status='' sc_total='' sc_down='' sc_dev='' sc_ping=''; }
+
+sc_stop() {	# stop both QEMUs, give the VFs back as libvirt does
+	l2_quit src
+	l2_quit dst
+	e2e_release "$E2E_ETH0" "$1"
+	e2e_release "$E2E_ETH1" "$1"
+}
+
+# sc_migrate <caps> [params]: migrate src to dst with tracing, fill sc_*
+sc_migrate() {
+	e2e_trace_on
+	# shellcheck disable=SC2046
+	set -- $(e2e_migrate src dst "[$1]" "${2:-}")
+	e2e_trace_off "$L2DIR/trace"
+	sc_status=$1 sc_total=${2:-} sc_down=${3:-}
+	sc_dev=$(e2e_device_share "$L2DIR/trace")
+}
+
+# sc_all_went <trace> <pf> <count> <arc>: every VF of the list saw the arc
+sc_all_went() {
+	for vf in $(e2e_vfs "$2" "$3"); do
+		e2e_states "$1" | grep -q "^$vf: $4\$" || { echo "$vf never went $4"; return 1; }
+	done
+}
+
+sc_running() {	# sc_running <qemu>: the guest runs there
+	l2_qmp "$1" '{"execute":"query-status"}' | grep -q '"status": "running"'
+}
+
+# sc_pinging: the L2 still pings: L1's LAN peer receives frames
+sc_pinging() {
+	a=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
+	sleep 4
+	b=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
+	[ $((b - a)) -ge 5 ]
+}
+
+# sc_check_bios <VFs> <props>: what is wrong after a SeaBIOS migration
+sc_check_bios() {
+	if [ "$sc_status" != completed ]; then
+		echo "migration $sc_status: $(grep -o '"error-desc": "[^"]*"' "$L2DIR/src.qmp.log" | tail -1)"
+	elif ! sc_running dst; then
+		echo "the guest does not run on the destination"
+	elif [ "$1" -gt 1 ] && ! sc_all_went "$L2DIR/trace" "$PF0" "$1" "PRE_COPY -> PRE_COPY_P2P"; then
+		:
+	elif ! sc_all_went "$L2DIR/trace" "$PF1" "$1" "RUNNING_P2P -> RUNNING"; then
+		:
+	else
+		case $2 in
+		*multifd-transfer=on*)
+			grep -q vfio_load_state_device_buffer_incoming "$L2DIR/dst.log" ||
+				echo "no device state came over multifd"
+			;;
+		esac
+	fi
+}
+
+# scenario_bios <name> <VFs> <caps> [vfio-pci props [parameters json]]:
+# migrate a SeaBIOS guest with <VFs> VFs from PF0's to PF1's; all devices
+# must take the P2P arcs when there are several, and the destination must
+# run.
+scenario_bios() {
+	sc_name=$1 sc_n=$2 sc_caps=$3 sc_props=${4:-} sc_params=${5:-}
+	sc_reset
+	e2e_prepare "$PF0" "$E2E_ETH0" "$sc_n" && e2e_prepare "$PF1" "$E2E_ETH1" "$sc_n" ||
+		{ sc_result "$sc_name" fail "binding VFs"; return 1; }
+	e2e_start_guest src "$PF0" "$sc_n" bios "$sc_props" &&
+		e2e_start_guest dst "$PF1" "$sc_n" bios "$sc_props" -incoming defer ||
+		{ sc_stop "$sc_n"; sc_result "$sc_name" fail "QEMU did not start"; return 1; }
+	sleep 2
+	sc_migrate "$sc_caps" "$sc_params"
+	why=$(sc_check_bios "$sc_n" "$sc_props")
+	[ -n "$why" ] || why=ok
+	sc_stop "$sc_n"
+	[ "$why" = ok ] && { sc_result "$sc_name" pass "$why"; return 0; }
+	sc_result "$sc_name" fail "$why"
+}
+
+# scenario_no_p2p: with p2pmig's P2P turned off, QEMU must refuse to
+# migrate a guest with two VFs (it moves several devices only with P2P).
+scenario_no_p2p() {
+	sc_name=bios-2vf-p2p-off
+	sc_reset
+	echo 0 >/sys/module/p2pmig/parameters/p2p
+	e2e_prepare "$PF0" "$E2E_ETH0" 2 && e2e_prepare "$PF1" "$E2E_ETH1" 2 || {
+		echo 1 >/sys/module/p2pmig/parameters/p2p
+		sc_result "$sc_name" fail "binding VFs"
+		return 1
+	}
+	why=''
+	if e2e_start_guest src "$PF0" 2 bios ""; then
+		e2e_start_guest dst "$PF1" 2 bios "" -incoming defer
+		sleep 2
+		sc_migrate "$SC_ACK"
+		msg=$(grep -o '"desc": "[^"]*P2P[^"]*"' "$L2DIR/src.qmp.log" | tail -1)
+		[ -n "$msg" ] || msg=$(grep -o '"error-desc": "[^"]*P2P[^"]*"' "$L2DIR/src.qmp.log" | tail -1)
+		[ "$sc_status" != completed ] && [ -n "$msg" ] && sc_running src ||
+			why="migration $sc_status, no P2P refusal seen"
+		sc_status=refused
+	else
+		# QEMU may refuse at start already
+		msg=$(grep -o '.*P2P.*' "$L2DIR/src.log" | tail -1)
+		[ -n "$msg" ] || why="QEMU did not start, and not for P2P"
+		sc_status=refused-at-start
+	fi
+	sc_stop 2
+	echo 1 >/sys/module/p2pmig/parameters/p2p
+	# the VFs pick P2P up again when they are bound next
+	e2e_prepare "$PF0" "$E2E_ETH0" 2 && e2e_prepare "$PF1" "$E2E_ETH1" 2
+	e2e_release "$E2E_ETH0" 2
+	e2e_release "$E2E_ETH1" 2
+	[ -z "$why" ] && { sc_result "$sc_name" pass "QEMU: ${msg#*: }"; return 0; }
+	sc_result "$sc_name" fail "$why"
+}
+
+# scenario_linux <caps> [phases]: a Linux guest pinging through one VF.
+# Phases, in order, on one boot: "cancel" (a migration cancelled mid-way:
+# the guest keeps running and pinging on the source), "dstfail" (the
+# destination PF is down, so the destination cannot load the device: the
+# guest keeps running and pinging on the source), then the migration that
+# completes; the ping must survive it.
+scenario_linux() {
+	sl_caps=$1 sl_phases=${2:-} sl_tag=${3:-linux-1vf}
+	sc_reset
+	E2E_PING_SECS=${SC_PING_SECS:-150}
+	e2e_prepare "$PF0" "$E2E_ETH0" 1 && e2e_prepare "$PF1" "$E2E_ETH1" 1 ||
+		{ sc_result "$sl_tag" fail "binding VFs"; return 1; }
+	e2e_start_guest src "$PF0" 1 linux "" || { sc_result "$sl_tag" fail "QEMU did not start"; return 1; }
+	if ! l2_wait_serial src L2-READY 900; then
+		sc_stop 1
+		sc_result "$sl_tag" fail "the guest's network never came up"
+		return 1
+	fi
+	sl_rc=0
+	for sl_ph in $sl_phases; do
+		sc_reset
+		case $sl_ph in
+		cancel)
+			e2e_start_guest dst "$PF1" 1 linux "" -incoming defer
+			sleep 2
+			# slow enough to be caught in pre-copy
+			e2e_trace_on
+			E2E_MAX_BW=2000000 E2E_MIGRATE_TIMEOUT=0 e2e_migrate src dst "[$sl_caps]" >/dev/null
+			unset E2E_MAX_BW E2E_MIGRATE_TIMEOUT	# ash may keep them
+			n=0
+			while [ "$(l2_migrate_status src)" != active ] && [ $n -lt 20 ]; do
+				sleep 0.5
+				n=$((n + 1))
+			done
+			l2_qmp src '{"execute":"migrate_cancel"}' >/dev/null
+			n=0
+			while :; do
+				sc_status=$(l2_migrate_status src)
+				case $sc_status in cancelled | failed | completed | none) break ;; esac
+				n=$((n + 1))
+				[ $n -lt 60 ] || break
+				sleep 0.5
+			done
+			e2e_trace_off "$L2DIR/trace"
+			l2_quit dst
+			why=ok
+			[ "$sc_status" = cancelled ] || why="status $sc_status after migrate_cancel"
+			;;
+		dstfail)
+			ip link set "$E2E_ETH1" down
+			e2e_start_guest dst "$PF1" 1 linux "" -incoming defer
+			sleep 2
+			sc_migrate "$sl_caps"
+			l2_quit dst
+			ip link set "$E2E_ETH1" up
+			why=ok
+			[ "$sc_status" = failed ] || why="status $sc_status with the destination PF down"
+			grep -q 'load of migration failed' "$L2DIR/dst.log" ||
+				why="$why; the destination did not report a failed load"
+			sleep 3	# the PF's link and mailbox come back
+			;;
+		esac
+		if [ "$why" = ok ]; then
+			if ! sc_running src; then
+				why="the guest stopped on the source"
+			elif ! e2e_states "$L2DIR/trace" | grep -q "^$(vf_of "$PF0" 0): .* -> RUNNING\$"; then
+				why="the source VF never went back to RUNNING"
+			elif ! sc_pinging; then
+				why="the guest stopped pinging on the source"
+			fi
+		fi
+		sc_ping="-"
+		if [ "$why" = ok ]; then
+			sc_result "$sl_tag-$sl_ph" pass "guest runs and pings on the source"
+		else
+			sc_result "$sl_tag-$sl_ph" fail "$why"
+			sl_rc=1
+		fi
+	done
+
+	sc_reset
+	e2e_start_guest dst "$PF1" 1 linux "" -incoming defer
+	sleep 2
+	sc_migrate "$sl_caps"
+	why=ok
+	if [ "$sc_status" != completed ]; then
+		why="migration $sc_status: $(grep -o '"error-desc": "[^"]*"' "$L2DIR/src.qmp.log" | tail -1)"
+		l2_quit dst
+		l2_quit src
+	else
+		l2_quit src
+		if ! l2_wait_serial dst L2-DONE $((E2E_PING_SECS * 4)); then
+			why="the guest did not finish on the destination"
+		else
+			p=$(e2e_ping_report "$L2DIR/src.serial" "$L2DIR/dst.serial")
+			sent=$(echo "$p" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
+			got=$(echo "$p" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
+			gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
+			last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
+			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms"
+			if [ -z "$sent" ] || [ $((sent - 1 - last)) -gt 5 ]; then
+				why="pings stopped being answered after the migration ($p)"
+			elif [ "${gap:-99999}" -gt "${SC_MAX_GAP_MS:-10000}" ]; then
+				why="pings unanswered for $gap ms"
+			fi
+		fi
+		l2_quit dst
+	fi
+	e2e_release "$E2E_ETH0" 1
+	e2e_release "$E2E_ETH1" 1
+	if [ "$why" = ok ]; then
+		sc_result "$sl_tag" pass "ping survived"
+		return $sl_rc
+	fi
+	sc_result "$sl_tag" fail "$why"
+	return 1
+}
