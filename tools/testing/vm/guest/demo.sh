@@ -53,8 +53,8 @@ l2_quit src
 e2e_release "$E2E_ETH0" 1
 
 say "device's share of the downtime (p2pmig tracepoints): $(e2e_device_share "$L2DIR/trace") us"
-say "device states:"
-e2e_states "$L2DIR/trace" | sed 's/^/demo:   /'
+say "device states, and p2pmig's time in each request and data_fd transfer:"
+e2e_arcs "$L2DIR/trace" | sed 's/^/demo:   /'
 say "QEMU's VFIO migration states (trace vfio_migration_set_state):"
 grep -h 'vfio_migration_set_state' "$L2DIR/src.log" "$L2DIR/dst.log" 2>/dev/null |
 	sed 's/^/demo:   /'
@@ -67,6 +67,8 @@ received=$(echo "$ping" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
 sent=$(echo "$ping" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
 last=$(echo "$ping" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
 [ -n "$sent" ] && [ "${received:-0}" -gt 0 ] || fail "no ping result"
+[ "$sent" -ge "$received" ] ||
+	fail "ping ended without statistics: $(tr -d '\r' <"$L2DIR/dst.serial" | grep 'ping exited')"
 # survived: the last pings, sent well after the switchover, were answered
 [ $((sent - 1 - last)) -le 5 ] || fail "pings stopped being answered after the migration"
 say "the guest's network survived the migration"

@@ -157,6 +157,28 @@ e2e_device_share() {
 	END { printf "%d\n", sum / 1000 }' "$1"
 }
 
+# e2e_arcs <trace file>: each SET_STATE request (and under it the arcs it
+# took, when there were several) and data_fd transfer with its duration, in
+# microseconds
+e2e_arcs() {
+	awk '
+	function at(name) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	/p2pmig_arc:/ {
+		i = at("p2pmig_arc:"); d = $(i + 1)
+		arcs[d, ++n[d]] = sprintf("    %s -> %s %d us", $(i + 2), $(i + 4), $(i + 5) / 1000)
+	}
+	/p2pmig_set_state:/ {
+		i = at("p2pmig_set_state:"); d = $(i + 1)
+		printf "%s: %s -> %s %d us\n", d, $(i + 2), $(i + 4), $(i + 5) / 1000
+		for (j = 1; n[d] > 1 && j <= n[d]; j++) print arcs[d, j]
+		n[d] = 0
+	}
+	/p2pmig_stream:/ {
+		i = at("p2pmig_stream:")
+		printf "%s: %s %s bytes %d us\n", $(i + 1), $(i + 2), $(i + 3), $(i + 8) / 1000
+	}' "$1"
+}
+
 # e2e_states <trace file>: the device states the migration went through
 e2e_states() {
 	grep -o 'p2pmig_set_state: [^ ]* [A-Z_0-9]* => [A-Z_0-9]*' "$1" |

@@ -257,7 +257,10 @@ scenario_linux() {
 			gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
 			last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
 			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms"
-			if [ -z "$sent" ] || [ $((sent - 1 - last)) -gt 5 ]; then
+			if [ -z "$sent" ] || [ "$sent" -eq 0 ] || [ "${got:-0}" -gt "$sent" ]; then
+				why="ping ended without statistics: $(tr -d '\r' <"$L2DIR/dst.serial" |
+					grep 'ping exited' | tail -1)"
+			elif [ $((sent - 1 - last)) -gt 5 ]; then
 				why="pings stopped being answered after the migration ($p)"
 			elif [ "${gap:-99999}" -gt "${SC_MAX_GAP_MS:-10000}" ]; then
 				why="pings unanswered for $gap ms"
