@@ -1,32 +1,25 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Payload of `make bench`: the benchmarks of ./bench with the VF roles of
-# the selftests, then the QEMU end-to-end scenarios of scenarios.sh, whose
-# figures are printed as a table.
+# Payload of `make bench`: the QEMU end-to-end scenarios of scenarios.sh,
+# whose figures are printed as a table, then the benchmarks of ./bench with
+# the VF roles of the selftests.
 . /testbed/lib.sh
 . /testbed/l2lib.sh
 . /testbed/e2e.sh
 . /testbed/scenarios.sh
 
 e2e_setup || exit 1
-P2PMIG_VF_A=$(vf_of "$PF0" 0)
-P2PMIG_VF_C=$(vf_of "$PF1" 0)
-export P2PMIG_VF_A P2PMIG_VF_C
-for vf in $P2PMIG_VF_A $P2PMIG_VF_C; do
-	bind_dev "$vf" p2pmig || exit 1
-done
 rc=0
-for b in ./bench/*; do
-	[ -x "$b" ] || continue
-	"$b" || rc=1
-done
-
-[ -x "$L2KIT/bin/qemu-system-x86_64" ] || { echo "# no L2 kit shared: no QEMU scenarios"; exit $rc; }
+[ -x "$L2KIT/bin/qemu-system-x86_64" ] || { echo "# no L2 kit shared: no QEMU scenarios"; exit 1; }
 mkdir -p "$L2DIR"
 res=$L2DIR/bench.results
 : >"$res"
-run() { "$@" | tee -a "$res" | grep '^RESULT' || rc=1; }
+run() {	# a scenario: its RESULT line, then p2pmig's arcs in its last migration
+	rm -f "$L2DIR/trace"
+	"$@" | tee -a "$res" | grep '^RESULT' || rc=1
+	[ -f "$L2DIR/trace" ] && e2e_arcs "$L2DIR/trace" | sed 's/^/#   /'
+}
 run scenario_linux "$SC_ACK" "cancel dstfail" linux-1vf-switchover-ack-on
 run scenario_linux "$SC_NOACK" "" linux-1vf-switchover-ack-off
 run scenario_bios bios-1vf-switchover-ack-on 1 "$SC_ACK"
@@ -43,10 +36,22 @@ echo
 echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | ping (answered/sent, longest gap) | note |"
 echo "|---|---|---|---:|---:|---:|---|---|"
 grep '^RESULT' "$res" | sed 's/^RESULT //' | awk '{
-	name = $1; n = split($0, f, " ")
+	split("", v); name = $1; n = split($0, f, " ")
 	for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = substr(f[i], length(kv[1]) + 2) }
 	why = $0; sub(/.* why=/, "", why)
 	printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, v["verdict"], v["status"],
 	       v["total_ms"], v["downtime_ms"], v["device_us"], v["ping"], why
 }'
+
+P2PMIG_VF_A=$(vf_of "$PF0" 0)
+P2PMIG_VF_C=$(vf_of "$PF1" 0)
+export P2PMIG_VF_A P2PMIG_VF_C
+for vf in $P2PMIG_VF_A $P2PMIG_VF_C; do
+	bind_dev "$vf" p2pmig || exit 1
+done
+for b in ./bench/*; do
+	[ -x "$b" ] || continue
+	"$b" || rc=1
+done
+
 exit $rc
