@@ -256,7 +256,9 @@ scenario_linux() {
 			got=$(echo "$p" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
 			gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
 			last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
-			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms"
+			# frames the guest reclaimed after sending (known problem, not
+			# asserted yet: Documentation/driver.rst, "Known limits")
+			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms,txdone$(e2e_tx_done)"
 			if [ -z "$sent" ] || [ "$sent" -eq 0 ] || [ "${got:-0}" -gt "$sent" ]; then
 				why="ping ended without statistics: $(tr -d '\r' <"$L2DIR/dst.serial" |
 					grep 'ping exited' | tail -1)"
