@@ -151,11 +151,7 @@ static void igbvf_unquiesce(struct p2pmig_device *p2p)
 			wr(p2p, IGBVF_TDT(q), rd(p2p, IGBVF_TDT(q)));
 	}
 	vf->quiesced = false;
-	/*
-	 * A resumed VF does not know which causes were pending on the source:
-	 * raise every vector the guest has unmasked (a spurious interrupt
-	 * costs the guest a ring check; a lost one stalls its RX).
-	 */
+	/* after a resume: the vectors load_finish chose (see there) */
 	if (vf->raise_on_run) {
 		wr(p2p, IGBVF_VTEICS, vf->eims);
 		vf->raise_on_run = false;
@@ -440,9 +436,18 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	wr(p2p, IGBVF_VTEIAM, le32_to_cpu(r->eiam));
 	igbvf_load_mbx_finish(p2p, r->vmbmem, le32_to_cpu(r->v2p_r2c));
 
-	/* STOP, as a source would be: leaving STOP and P2P restore the rest */
+	/*
+	 * STOP, as a source would be: leaving STOP and P2P restore the rest.
+	 * A vector the guest set to auto-mask (EIAM) that is masked fired on
+	 * the source, and its handler, which unmasks it, has not run yet: the
+	 * message may not have reached the guest before the source stopped
+	 * (QEMU drops what it had not injected).  Such a vector is unmasked
+	 * and raised here, as are the unmasked ones; one spurious interrupt
+	 * costs the guest a ring or mailbox check, a lost one stops that
+	 * vector for good.
+	 */
 	vf->quiesced = true;
-	vf->eims = le32_to_cpu(r->eims);
+	vf->eims = (le32_to_cpu(r->eims) | le32_to_cpu(r->eiam)) & IGBVF_VECTORS_MASK;
 	vf->stopped = true;
 	vf->raise_on_run = true;
 	vf->regs_staged = false;

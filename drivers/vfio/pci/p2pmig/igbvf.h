@@ -249,7 +249,8 @@ struct igbvf_cfg {
  * @rxdctl: RXDCTL of each queue as quiesce found it
  * @txdctl: TXDCTL of each queue as quiesce found it
  * @quiesced: queues are disabled by us; @rxdctl/@txdctl hold the truth
- * @eims: the interrupt mask as stop found it
+ * @eims: the interrupt mask start restores: as stop found it, or on a
+ *	resumed VF the source's with its auto-masked vectors added
  * @stopped: interrupts are masked by us; @eims holds the truth
  * @raise_on_run: raise the unmasked vectors when the device runs again
  *	(after a resume: causes pending on the source are not visible)
