@@ -252,7 +252,7 @@ struct igbvf_cfg {
  * @eims: the interrupt mask start restores: as stop found it, or on a
  *	resumed VF the source's with its auto-masked vectors added
  * @stopped: interrupts are masked by us; @eims holds the truth
- * @raise_on_run: raise the unmasked vectors when the device runs again
+ * @raise_on_run: raise the vectors of @eims when the device runs again
  *	(after a resume: causes pending on the source are not visible)
  * @lock: protects the fields below, shared with the trapped MMIO path
  * @cfg: the PF-side configuration the guest set (source) or that was
