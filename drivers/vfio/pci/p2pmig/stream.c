@@ -363,23 +363,24 @@ int p2pmig_parse(struct p2pmig_parser *p, const struct p2pmig_parser_ops *ops,
 }
 
 /**
- * p2pmig_parser_finish() - the stream has ended: was it complete?
+ * p2pmig_parser_finish() - the stream should be complete now: is it?
  * @p: parser
  *
- * Return: 0 if the END record arrived, else a negative errno.
+ * An incomplete stream is not an invalid one: the parser's state is left
+ * as it is, so that the rest of the stream may still arrive.
+ *
+ * Return: 0 if the END record arrived, the (sticky) error of a rejected
+ * stream, or -EINVAL if the stream is incomplete (@p->state says where it
+ * stopped: inside the header, or before the END record).
  */
-int p2pmig_parser_finish(struct p2pmig_parser *p)
+int p2pmig_parser_finish(const struct p2pmig_parser *p)
 {
 	switch (p->state) {
 	case P2PMIG_PARSE_DONE:
 		return 0;
 	case P2PMIG_PARSE_FAILED:
 		return p->err;
-	case P2PMIG_PARSE_HEADER:
-		return p2pmig_parser_fail(p, -EINVAL, "stream ends inside its header",
-					  P2PMIG_NO_ARG);
 	default:
-		return p2pmig_parser_fail(p, -EINVAL, "stream ends before its end record",
-					  P2PMIG_NO_ARG);
+		return -EINVAL;
 	}
 }

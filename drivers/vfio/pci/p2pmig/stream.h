@@ -134,6 +134,6 @@ int p2pmig_parser_fail(struct p2pmig_parser *p, int err, const char *why,
 		       u64 why_arg);
 int p2pmig_parse(struct p2pmig_parser *p, const struct p2pmig_parser_ops *ops,
 		 void *ctx, const u8 *data, size_t len);
-int p2pmig_parser_finish(struct p2pmig_parser *p);
+int p2pmig_parser_finish(const struct p2pmig_parser *p);
 
 #endif /* P2PMIG_STREAM_H */

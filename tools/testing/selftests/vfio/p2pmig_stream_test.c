@@ -237,6 +237,26 @@ TEST(every_truncation_fails_at_finish_with_einval)
 	}
 }
 
+/* Asking for the end too early is not a rejection: the rest still parses. */
+TEST(finish_on_an_incomplete_stream_leaves_it_open)
+{
+	size_t cut;
+
+	typical(&st);
+	for (cut = 0; cut < st.len; cut++) {
+		memset(&r.s, 0, sizeof(r.s));
+		p2pmig_parser_init(&r.p, r.buf, sizeof(r.buf));
+		r.s.p = &r.p;
+		ASSERT_EQ(0, p2pmig_parse(&r.p, &ops, &r.s, st.data, cut));
+		ASSERT_EQ(-EINVAL, p2pmig_parser_finish(&r.p)) TH_LOG("cut %zu", cut);
+		ASSERT_EQ(-EINVAL, p2pmig_parser_finish(&r.p)) TH_LOG("cut %zu", cut);
+		ASSERT_EQ(0, p2pmig_parse(&r.p, &ops, &r.s, st.data + cut, st.len - cut))
+			TH_LOG("cut %zu", cut);
+		ASSERT_EQ(0, p2pmig_parser_finish(&r.p)) TH_LOG("cut %zu", cut);
+		ASSERT_EQ(2, r.s.n);
+	}
+}
+
 TEST(every_flipped_bit_is_rejected)
 {
 	size_t byte;
