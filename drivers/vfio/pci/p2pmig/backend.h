@@ -31,42 +31,57 @@ struct p2pmig_out;
  * @trap_write: a 32-bit write at @off inside the trapped range
  * @init: once at probe, after BAR0 is mapped; may be NULL
  * @reset_done: the function was reset (FLR, VFIO_DEVICE_RESET); forget
- *	what is known about the device's state; may be NULL
+ *	what is known about the device's state.  Called under vfio-pci-core's
+ *	memory_lock: must not touch the device.  May be NULL
  * @release: userspace closed the device, which goes back to the host:
  *	undo what the device's user set up outside the device (the PF's
  *	filters for it); may be NULL
  * @quiesce: RUNNING -> RUNNING_P2P: stop initiating DMA and wait until
  *	none is outstanding; MMIO is still served.  On failure leave the
- *	device running as before.
+ *	device running exactly as before (as @unquiesce would).
  * @unquiesce: RUNNING_P2P -> RUNNING: restore exactly what @quiesce stopped
  * @stop: RUNNING_P2P -> STOP: also raise no interrupts and change no state
  * @start: STOP -> RUNNING_P2P: undo @stop
  * @save_initial: emit the records a destination can act on while the
  *	source still runs (with p2pmig_emit())
- * @save_dirty: emit what changed in the initial data since it was last
- *	emitted, with p2pmig_emit_reinit() for records that replace initial
- *	data; may be NULL
+ * @save_dirty: in PRE_COPY(_P2P): emit what changed in the initial data
+ *	since it was last emitted, with p2pmig_emit_reinit() for records that
+ *	replace initial data; the backend may hold changes back for
+ *	@save_final to keep its @stream_size bound; may be NULL
  * @dirty_pending: would @save_dirty emit anything now?  Any context, no
  *	lock of the core held; may be NULL.  A backend that gets new dirty
  *	data calls p2pmig_notify_dirty() so that poll() wakes up.
- * @save_final: emit the device state, in STOP
- * @stream_size: an upper bound of the bytes @save_initial, @save_dirty and
- *	@save_final emit in one session, record headers included; never 0
+ * @save_final: in STOP: emit what changed and was not sent yet, then the
+ *	device state
+ * @stream_size: an upper bound of all the bytes @save_initial,
+ *	@save_dirty and @save_final emit in one session, record headers
+ *	included, however the guest changes the device meanwhile; never 0.
+ *	The core reports it (MIG_DATA_SIZE) and enforces it: a record that
+ *	would exceed it fails the session.
  * @load_begin: STOP -> RESUMING: forget any staged state
  * @load_header: a stream header arrived: is it for this device and can
- *	this backend read its version?  0 or -EINVAL, with a dev_err
+ *	this backend read its version?  0 or -EINVAL, with a p2pmig_err()
  * @load_record: one complete, checksummed record; act on it (initial
  *	records) or stage it (final state).  0, P2PMIG_REC_UNKNOWN, or a
- *	negative errno with a dev_err naming the problem
+ *	negative errno with a p2pmig_err() naming the problem
  * @load_check: RESUMING -> STOP with a complete stream: is the staged
- *	state complete?  0 or -EINVAL with a dev_err; touches no device
- * @load_finish: after @load_check: write the staged state to the device
+ *	state complete?  0 or -EINVAL with a p2pmig_err(); touches no device
+ * @load_prepare: after @load_check: work that may fail but leaves the
+ *	device fit to stay in RESUMING (a late configuration replay); may be
+ *	NULL
+ * @load_finish: after @load_prepare: write the staged state to the device;
+ *	a failure leaves it in an unknown state (ERROR)
  *
  * The core serializes all calls for one device under its state mutex,
  * except @trap_read and @trap_write, which come from userspace's MMIO at
  * any time and must take the backend's own (non-sleeping) lock for what
- * they share with the other calls.  A backend never takes the core's locks
- * and never opens files.
+ * they share with the other calls.  Around every call that may touch the
+ * device (@trap_read, @trap_write, @quiesce, @unquiesce, @stop, @start,
+ * @save_final, @load_record, @load_prepare, @load_finish, @release) the
+ * core holds vfio-pci-core's memory_lock for reading, with the function
+ * in D0 and its memory enabled.  A backend never takes the core's locks,
+ * never opens files, and bounds every wait with a deadline it also
+ * abandons on a fatal signal.
  */
 struct p2pmig_backend {
 	const char *name;
@@ -100,13 +115,16 @@ struct p2pmig_backend {
 	int (*load_record)(struct p2pmig_device *p2p,
 			   const struct p2pmig_record *rec, const u8 *payload);
 	int (*load_check)(struct p2pmig_device *p2p);
+	int (*load_prepare)(struct p2pmig_device *p2p);
 	int (*load_finish)(struct p2pmig_device *p2p);
 };
 
 int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len);
 void p2pmig_notify_dirty(struct p2pmig_device *p2p);
+/* p2pmig_emit_reinit() added a record (rather than rewriting one) */
+#define P2PMIG_EMIT_APPENDED	1
 int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
-		       u32 len);
+		       u32 len, bool may_append);
 
 extern const struct p2pmig_backend p2pmig_igbvf_backend;
 

@@ -12,12 +12,21 @@
  *
  * Locking, outermost first:
  *   io_lock     one reader or writer per file; held across user copies
+ *   memory_lock vfio-pci-core's, read side, around parsing (records may
+ *               make the backend touch the device); never across copies
  *   state_mutex the device's (p2pmig_mig); never held across user copies
- *   data_lock   the chunk queue; a spinlock, held only to link or unlink
+ *   data_lock   the chunk queue; a spinlock, held only to link, unlink,
+ *               claim or rewrite a chunk
  * A reset may end a session at any time: it sets ->ended under the state
- * mutex and drops the device's reference.  The file itself (chunks, parser)
- * lives until its last reference goes, and holds a reference on the VFIO
- * device, so a late read() or write() finds -ENODEV, never freed memory.
+ * mutex and the data lock and drops the device's reference.  The file
+ * itself (chunks, parser) lives until its last reference goes, and holds a
+ * reference on the VFIO device, so a late read() or write() finds -ENODEV,
+ * never freed memory.
+ *
+ * A chunk the reader has begun to copy is its own: nothing rewrites it.
+ * A record that replaces one nobody has begun to read is written over it
+ * (same place, same sequence number), so a guest that keeps changing its
+ * configuration does not grow the queue.
  *
  * Copyright (C) 2026 The p2pmig authors
  */
@@ -29,6 +38,7 @@
 #include <linux/mm.h>
 #include <linux/poll.h>
 #include <linux/pm_runtime.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -39,15 +49,28 @@
 
 /* a write() is parsed in pieces of this size, outside of the user copy */
 #define P2PMIG_WRITE_CHUNK	(64 * 1024)
-/* no stream is longer: dirty records cannot grow a session without end */
+/* no resume stream is longer: a writer cannot make us parse without end */
 #define P2PMIG_STREAM_MAX	(64ULL * 1024 * 1024)
 
+/**
+ * struct p2pmig_chunk - queued bytes of a save stream: one record, or the
+ *	stream header
+ * @node: in p2pmig_file.chunks
+ * @len: bytes in @data
+ * @pos: bytes of @data read so far
+ * @started: the reader has begun to copy it: it is never rewritten
+ * @initial: counts as initial data (PRECOPY_INFO)
+ * @type: record type, 0 for the stream header
+ * @seq: the record's sequence number
+ * @data: the bytes
+ */
 struct p2pmig_chunk {
 	struct list_head node;
 	size_t len;
 	size_t pos;
+	bool started;
 	bool initial;
-	u16 type;	/* record type, 0 for the stream header */
+	u16 type;
 	u32 seq;
 	u8 data[];
 };
@@ -58,7 +81,7 @@ struct p2pmig_chunk {
  * @p2p: the device; valid while the file lives (it holds a reference)
  * @saving: a save session (else a resume session)
  * @ended: the session ended (state change or reset): I/O fails with
- *	-ENODEV.  Written under the state mutex.
+ *	-ENODEV.  Written under the state mutex and @data_lock.
  * @io_lock: one reader or writer at a time
  * @data_lock: protects @chunks and the byte counts below
  * @poll_wq: woken when data is queued and when the session ends
@@ -69,7 +92,9 @@ struct p2pmig_chunk {
  * @reinit: initial data was replaced since PRECOPY_INFO last said so
  * @seq: sequence number of the next record (save; under the state mutex)
  * @produced: stream bytes queued so far (save; under the state mutex)
- * @bytes: stream bytes read or written so far
+ * @bound: no save stream is longer (p2pmig_stream_bound() at its start)
+ * @consumed: stream bytes read so far (save; under @data_lock)
+ * @bytes: stream bytes read or written so far (under @io_lock)
  * @parser: the incremental parser (resume; under the state mutex)
  * @payload: the parser's record buffer (resume)
  * @bounce: user data of one write() piece (resume; under @io_lock)
@@ -89,6 +114,8 @@ struct p2pmig_file {
 	bool reinit;
 	u32 seq;
 	u64 produced;
+	u64 bound;
+	u64 consumed;
 	u64 bytes;
 	struct p2pmig_parser parser;
 	u8 *payload;
@@ -124,8 +151,10 @@ static int queue_bytes(struct p2pmig_file *f, bool initial, size_t len, u16 type
 {
 	struct p2pmig_chunk *c;
 
-	if (f->produced + len > P2PMIG_STREAM_MAX) {
-		dev_err(fdev(f), "save stream would exceed %llu bytes\n", P2PMIG_STREAM_MAX);
+	/* the backend promised a bound (MIG_DATA_SIZE): keep it or fail */
+	if (WARN_ON_ONCE(f->produced + len > f->bound)) {
+		p2pmig_err(f->p2p, "save stream would exceed its bound of %llu bytes\n",
+			   f->bound);
 		return -EFBIG;
 	}
 	c = kvzalloc(struct_size(c, data, len), GFP_KERNEL_ACCOUNT);
@@ -204,20 +233,24 @@ static bool reinit_enabled(struct p2pmig_file *f)
 }
 
 /**
- * p2pmig_emit_reinit() - add a record that replaces initial data
- * @out: where the backend was told to emit (a dirty refresh)
+ * p2pmig_emit_reinit() - add a record that replaces earlier data
+ * @out: where the backend was told to emit (a dirty refresh, or the final
+ *	data)
  * @type: record type
  * @payload: @len bytes, copied
  * @len: at most P2PMIG_REC_MAX_LEN
+ * @may_append: if no unread record of @type can be rewritten, append one
  *
- * With userspace opted into PRECOPY_INFO v2 the record is new initial data
- * and the next PRECOPY_INFO carries VFIO_PRECOPY_INFO_REINIT; otherwise it
- * is dirty data.
+ * The newest queued record of @type, if the reader has not begun it, is
+ * rewritten in place.  Otherwise, with @may_append, the record is added:
+ * with userspace opted into PRECOPY_INFO v2 as new initial data (the next
+ * PRECOPY_INFO carries VFIO_PRECOPY_INFO_REINIT), as dirty data otherwise.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 (rewritten), P2PMIG_EMIT_APPENDED, -ENOSPC (nothing to
+ * rewrite and !@may_append), or a negative errno.
  */
 int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
-		       u32 len)
+		       u32 len, bool may_append)
 {
 	struct p2pmig_file *f = out->f;
 	struct p2pmig_out re = { .f = f, .initial = reinit_enabled(f) };
@@ -225,24 +258,33 @@ int p2pmig_emit_reinit(struct p2pmig_out *out, u16 type, const void *payload,
 	int ret;
 
 	/*
-	 * A record of this kind nobody has read yet is out of date: rewrite
-	 * it in place (same position, same sequence number) rather than
-	 * letting a guest that keeps changing grow the stream.
+	 * A record of this kind the reader has not begun is out of date:
+	 * write the new one over it (same place, same sequence number)
+	 * rather than letting a guest that keeps changing grow the stream.
+	 * Under the data lock: the reader claims a chunk under it too.
 	 */
+	if (WARN_ON(len > P2PMIG_REC_MAX_LEN))
+		return -EINVAL;
 	spin_lock(&f->data_lock);
-	list_for_each_entry(c, &f->chunks, node) {
-		if (c->type == type && !c->pos && c->len == P2PMIG_REC_HDR_LEN + len) {
-			p2pmig_stream_put_record(c->data, type, c->seq, payload, len);
-			spin_unlock(&f->data_lock);
-			return 0;
-		}
+	list_for_each_entry_reverse(c, &f->chunks, node) {
+		if (c->type != type)
+			continue;
+		if (c->started || c->len != P2PMIG_REC_HDR_LEN + len)
+			break;
+		p2pmig_stream_put_record(c->data, type, c->seq, payload, len);
+		spin_unlock(&f->data_lock);
+		return 0;
 	}
 	spin_unlock(&f->data_lock);
 
+	if (!may_append)
+		return -ENOSPC;
 	ret = p2pmig_emit(&re, type, payload, len);
-	if (!ret && re.initial)
+	if (ret)
+		return ret;
+	if (re.initial)
 		f->reinit = true;
-	return ret;
+	return P2PMIG_EMIT_APPENDED;
 }
 
 static int queue_end(struct p2pmig_file *f)
@@ -272,6 +314,26 @@ static int save_refresh(struct p2pmig_file *f)
 	return p2p->backend->save_dirty(p2p, &out);
 }
 
+/*
+ * Nothing to copy now: the end of the stream (0), only of what exists yet
+ * (-ENOMSG), or of the session (-ENODEV).  Returns 1 if data arrived since
+ * the copy loop looked (a concurrent STOP_COPY): copy it.
+ */
+static ssize_t save_read_empty(struct p2pmig_file *f)
+{
+	ssize_t ret;
+
+	spin_lock(&f->data_lock);
+	if (f->ended)
+		ret = -ENODEV;
+	else if (!list_empty(&f->chunks))
+		ret = 1;
+	else
+		ret = f->end_queued ? 0 : -ENOMSG;
+	spin_unlock(&f->data_lock);
+	return ret;
+}
+
 static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 				size_t len, loff_t *pos)
 {
@@ -279,22 +341,24 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	struct p2pmig_mig *mig = &f->p2p->mig;
 	struct p2pmig_chunk *c, *done_chunk;
 	u64 start = ktime_get_ns();
-	ssize_t done = 0;
+	ssize_t done = 0, ret;
+	bool retried = false;
 	size_t n;
 	u8 *src;
-	int ret;
 
 	if (pos)
 		return -ESPIPE;
 
-	mutex_lock(&f->io_lock);
+	ret = mutex_lock_killable(&f->io_lock);
+	if (ret)
+		return ret;
 	mutex_lock(&mig->state_mutex);
 	if (!session_live(f)) {
 		mutex_unlock(&mig->state_mutex);
 		done = -ENODEV;
 		goto out;
 	}
-	if (mig->state == P2PMIG_PRE_COPY || mig->state == P2PMIG_PRE_COPY_P2P) {
+	if (len && (mig->state == P2PMIG_PRE_COPY || mig->state == P2PMIG_PRE_COPY_P2P)) {
 		spin_lock(&f->data_lock);
 		n = f->queued;
 		spin_unlock(&f->data_lock);
@@ -309,19 +373,31 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	}
 	mutex_unlock(&mig->state_mutex);
 
-again:
+	/* each pass copies at least one byte or ends the loop */
 	while (len) {
 		spin_lock(&f->data_lock);
 		c = list_first_entry_or_null(&f->chunks, struct p2pmig_chunk, node);
-		if (!c) {
+		if (f->ended || !c) {
 			spin_unlock(&f->data_lock);
+			if (done)
+				break;
+			ret = save_read_empty(f);
+			/* data came since we looked: copy it, once */
+			if (ret == 1 && !retried) {
+				retried = true;
+				continue;
+			}
+			done = ret == 1 ? -ENOMSG : ret;
 			break;
 		}
+		c->started = true;
 		n = min(len, c->len - c->pos);
 		src = c->data + c->pos;
 		spin_unlock(&f->data_lock);
 
-		/* only this reader consumes or frees chunks: @src stays valid */
+		/* only this reader consumes or frees chunks, nothing rewrites
+		 * a started one: @src stays valid and unchanged
+		 */
 		if (copy_to_user(buf, src, n)) {
 			if (!done)
 				done = -EFAULT;
@@ -332,6 +408,7 @@ again:
 		spin_lock(&f->data_lock);
 		c->pos += n;
 		f->queued -= n;
+		f->consumed += n;
 		if (c->initial)
 			f->initial_left -= n;
 		if (c->pos == c->len) {
@@ -347,24 +424,8 @@ again:
 		done += n;
 	}
 
-	if (!done) {
-		/*
-		 * Nothing now: the end of the stream, or only of what exists yet.
-		 * Data queued since the loop looked (a concurrent STOP_COPY) is
-		 * read on the next call.
-		 */
-		bool more;
-
-		spin_lock(&f->data_lock);
-		more = !list_empty(&f->chunks);
-		if (!more && !f->end_queued)
-			done = -ENOMSG;
-		spin_unlock(&f->data_lock);
-		if (more)
-			goto again;
-	} else if (done > 0) {
+	if (done > 0)
 		trace_p2pmig_stream(fdev(f), true, done, f->bytes, ktime_get_ns() - start);
-	}
 out:
 	mutex_unlock(&f->io_lock);
 	return done;
@@ -452,8 +513,8 @@ static int on_header(void *ctx, const struct p2pmig_stream_hdr *hdr)
 	const struct p2pmig_backend *be = f->p2p->backend;
 
 	if (hdr->vendor != be->vendor || hdr->device != be->device) {
-		dev_err(fdev(f), "resume stream is from a %04x:%04x device, this is %04x:%04x\n",
-			hdr->vendor, hdr->device, be->vendor, be->device);
+		p2pmig_err(f->p2p, "resume stream is from a %04x:%04x device, this is %04x:%04x\n",
+			   hdr->vendor, hdr->device, be->vendor, be->device);
 		return p2pmig_parser_fail(&f->parser, -EINVAL,
 					  "stream is for another device", P2PMIG_NO_ARG);
 	}
@@ -477,18 +538,40 @@ static void log_rejection(struct p2pmig_file *f)
 	struct p2pmig_parser *p = &f->parser;
 
 	if (p->why_arg == P2PMIG_NO_ARG)
-		dev_err(fdev(f), "resume stream rejected at byte %llu: %s (%d)\n",
-			p->offset, p->why ? p->why : "rejected", p->err);
+		p2pmig_err(f->p2p, "resume stream rejected at byte %llu: %s (%d)\n",
+			   p->offset, p->why ? p->why : "rejected", p->err);
 	else
-		dev_err(fdev(f), "resume stream rejected at byte %llu: %s %llu (%d)\n",
-			p->offset, p->why ? p->why : "rejected", p->why_arg, p->err);
+		p2pmig_err(f->p2p, "resume stream rejected at byte %llu: %s %llu (%d)\n",
+			   p->offset, p->why ? p->why : "rejected", p->why_arg, p->err);
+}
+
+/* Parse one piece of a write() (under memory_lock and the state mutex). */
+static int resume_parse(struct p2pmig_file *f, size_t n)
+{
+	int ret;
+
+	if (!session_live(f))
+		return -ENODEV;
+	if (f->parser.state == P2PMIG_PARSE_FAILED)
+		return f->parser.err;
+	if (f->bytes + n > P2PMIG_STREAM_MAX) {
+		ret = p2pmig_parser_fail(&f->parser, -EINVAL,
+					 "stream longer than the limit of bytes",
+					 P2PMIG_STREAM_MAX);
+		log_rejection(f);
+		return ret;
+	}
+	ret = p2pmig_parse(&f->parser, &p2pmig_parser_ops, f, f->bounce, n);
+	if (ret)
+		log_rejection(f);
+	return ret;
 }
 
 static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 				   size_t len, loff_t *pos)
 {
 	struct p2pmig_file *f = filp->private_data;
-	struct p2pmig_mig *mig = &f->p2p->mig;
+	struct p2pmig_device *p2p = f->p2p;
 	u64 start = ktime_get_ns();
 	ssize_t done = 0;
 	size_t n;
@@ -498,49 +581,49 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 		return -ESPIPE;
 
 	/* records may make the backend touch the device: not while suspended */
-	ret = pm_runtime_resume_and_get(&f->p2p->core.pdev->dev);
+	ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
 	if (ret)
 		return ret;
-	mutex_lock(&f->io_lock);
+	ret = mutex_lock_killable(&f->io_lock);
+	if (ret)
+		goto put;
+	if (!len) {
+		/* nothing to parse: only say whether the session lives */
+		mutex_lock(&p2p->mig.state_mutex);
+		ret = session_live(f) ? 0 : -ENODEV;
+		mutex_unlock(&p2p->mig.state_mutex);
+	}
 	while (len) {
 		n = min_t(size_t, len, P2PMIG_WRITE_CHUNK);
 		if (copy_from_user(f->bounce, buf, n)) {
 			ret = -EFAULT;
-			goto fail;
+			break;
 		}
-
-		mutex_lock(&mig->state_mutex);
-		if (!session_live(f)) {
-			ret = -ENODEV;
-		} else if (f->parser.state == P2PMIG_PARSE_FAILED) {
-			ret = f->parser.err;
-		} else if (f->bytes + n > P2PMIG_STREAM_MAX) {
-			ret = p2pmig_parser_fail(&f->parser, -EINVAL,
-						 "stream longer than the limit of bytes",
-						 P2PMIG_STREAM_MAX);
-			log_rejection(f);
-		} else {
-			ret = p2pmig_parse(&f->parser, &p2pmig_parser_ops, f,
-					   f->bounce, n);
-			if (ret)
-				log_rejection(f);
-		}
-		mutex_unlock(&mig->state_mutex);
+		/* a piece that cannot reach the device is not parsed at all */
+		ret = p2pmig_mmio_begin(p2p);
 		if (ret)
-			goto fail;
+			break;
+		mutex_lock(&p2p->mig.state_mutex);
+		ret = resume_parse(f, n);
+		mutex_unlock(&p2p->mig.state_mutex);
+		p2pmig_mmio_end(p2p);
+		if (ret)
+			break;
 
 		f->bytes += n;
 		buf += n;
 		len -= n;
 		done += n;
+		if (len && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 	}
-	trace_p2pmig_stream(fdev(f), false, done, f->bytes, ktime_get_ns() - start);
+	if (done)
+		trace_p2pmig_stream(fdev(f), false, done, f->bytes, ktime_get_ns() - start);
 	mutex_unlock(&f->io_lock);
-	pm_runtime_put(&f->p2p->core.pdev->dev);
-	return done;
-fail:
-	mutex_unlock(&f->io_lock);
-	pm_runtime_put(&f->p2p->core.pdev->dev);
+put:
+	pm_runtime_put(&p2p->core.pdev->dev);
 	/* what was parsed stays parsed: say so, the error comes next time */
 	return done ? done : ret;
 }
@@ -658,11 +741,12 @@ struct p2pmig_file *p2pmig_save_open(struct p2pmig_device *p2p, bool pre_copy)
 	if (IS_ERR(f))
 		return f;
 	out.f = f;
+	f->bound = p2pmig_stream_bound(p2p);
 	ret = queue_bytes(f, true, P2PMIG_STREAM_HDR_LEN, 0, 0, fill_header, &hdr);
 	if (!ret)
 		ret = be->save_initial(p2p, &out);
 	if (ret) {
-		dev_err(p2pmig_dev(p2p), "cannot start the save stream: %d\n", ret);
+		p2pmig_err(p2p, "cannot start the save stream: %d\n", ret);
 		file_discard(f);
 		return ERR_PTR(ret);
 	}
@@ -682,13 +766,11 @@ int p2pmig_save_finish(struct p2pmig_file *f)
 	int ret;
 
 	lockdep_assert_held(&p2p->mig.state_mutex);
-	ret = save_refresh(f);
-	if (!ret)
-		ret = p2p->backend->save_final(p2p, &out);
+	ret = p2p->backend->save_final(p2p, &out);
 	if (!ret)
 		ret = queue_end(f);
 	if (ret)
-		dev_err(p2pmig_dev(p2p), "cannot save the device state: %d\n", ret);
+		p2pmig_err(p2p, "cannot save the device state: %d\n", ret);
 	return ret;
 }
 
@@ -706,36 +788,47 @@ struct p2pmig_file *p2pmig_resume_open(struct p2pmig_device *p2p)
 
 /**
  * p2pmig_resume_finish() - leaving RESUMING: was the stream complete?
- * @f: the resume session, the state mutex held
+ * @f: the resume session; memory_lock (read) and the state mutex held
  *
  * Nothing from the stream's final state has reached the device yet; if the
- * stream is complete and valid, this writes it.
+ * stream is complete and valid, this writes it.  A stream that is merely
+ * incomplete is not rejected for good: the rest may still be written and
+ * RESUMING left again.
  *
- * Return: 0, or -EINVAL/-EOPNOTSUPP (stream incomplete or rejected; the
- * device was not touched), or the backend's error (device state unknown).
+ * Return: 0; -EINVAL/-EOPNOTSUPP (stream incomplete, rejected or lacking a
+ * record) or the backend's clean failure (for the 82576 VF: the late
+ * configuration replay refused): the device stays in RESUMING, untouched
+ * by the final state; or the backend's error while writing that state
+ * (the device's state is unknown: the arc moves it to ERROR).
  */
 int p2pmig_resume_finish(struct p2pmig_file *f)
 {
 	struct p2pmig_device *p2p = f->p2p;
-	bool was_failed = f->parser.state == P2PMIG_PARSE_FAILED;
+	const struct p2pmig_backend *be = p2p->backend;
+	struct p2pmig_parser *p = &f->parser;
 	int ret;
 
 	lockdep_assert_held(&p2p->mig.state_mutex);
-	ret = p2pmig_parser_finish(&f->parser);
+	ret = p2pmig_parser_finish(p);
 	if (ret) {
-		if (!was_failed)
-			log_rejection(f);
+		if (p->state == P2PMIG_PARSE_FAILED)
+			p2pmig_err(p2p, "cannot leave RESUMING: the stream was rejected at byte %llu (%s)\n",
+				   p->offset, p->why ? p->why : "rejected");
 		else
-			dev_err(p2pmig_dev(p2p), "leaving RESUMING with a rejected stream\n");
+			p2pmig_err(p2p, "cannot leave RESUMING: the stream ends at byte %llu, %s\n",
+				   p->offset, p->state == P2PMIG_PARSE_HEADER ?
+				   "inside its header" : "before its end record");
 		return ret;
 	}
-	ret = p2p->backend->load_check(p2p);
+	ret = be->load_check(p2p);
+	if (!ret && be->load_prepare)
+		ret = be->load_prepare(p2p);
 	if (ret)
 		return ret;
-	ret = p2p->backend->load_finish(p2p);
+	ret = be->load_finish(p2p);
 	if (ret) {
 		p2p->mig.arc_broke = true;
-		dev_err(p2pmig_dev(p2p), "cannot load the device state: %d\n", ret);
+		p2pmig_err(p2p, "cannot load the device state: %d\n", ret);
 	}
 	return ret;
 }
@@ -760,19 +853,37 @@ struct file *p2pmig_file_get(struct p2pmig_file *f)
 void p2pmig_file_end(struct p2pmig_file *f)
 {
 	lockdep_assert_held(&f->p2p->mig.state_mutex);
+	spin_lock(&f->data_lock);
 	WRITE_ONCE(f->ended, true);
+	spin_unlock(&f->data_lock);
 	wake_up_interruptible(&f->poll_wq);
 	fput(f->filp);
 }
 
 /**
- * p2pmig_stream_bound() - the most bytes a save stream of @p2p can have
+ * p2pmig_stream_bound() - what MIG_DATA_SIZE reports
  * @p2p: device, state mutex held
  *
- * Return: header + the backend's bound + END; never 0.
+ * No save stream is longer than the header, the backend's bound (which
+ * queue_bytes() enforces) and END.  With a save session open, what is left
+ * of it to read is at most that less what was read already.
+ *
+ * Return: the bound in bytes; never 0.
  */
 size_t p2pmig_stream_bound(struct p2pmig_device *p2p)
 {
-	return P2PMIG_STREAM_HDR_LEN + p2p->backend->stream_size(p2p) +
-	       P2PMIG_REC_HDR_LEN;
+	struct p2pmig_file *f = p2p->mig.save;
+	u64 bound, consumed = 0;
+
+	lockdep_assert_held(&p2p->mig.state_mutex);
+	if (f) {
+		spin_lock(&f->data_lock);
+		bound = f->bound;
+		consumed = f->consumed;
+		spin_unlock(&f->data_lock);
+	} else {
+		bound = P2PMIG_STREAM_HDR_LEN + p2p->backend->stream_size(p2p) +
+			P2PMIG_REC_HDR_LEN;
+	}
+	return max_t(u64, bound - consumed, 1);
 }

@@ -35,8 +35,14 @@
 #include "igbvf.h"
 #include "p2pmig.h"
 
-/* the 82576 drains a queue within a few descriptors' time */
-#define IGBVF_DISABLE_TIMEOUT_US	10000
+/*
+ * How long a queue may take to report itself disabled.  The 82576 finishes
+ * the descriptor work in flight first; a transmit queue also waits out an
+ * 802.3x pause from the link partner (up to 65535 x 512 bit times: 33.5 ms
+ * at 1 GbE).  Three pauses in a row, then the arc fails and the queues
+ * run on as before.
+ */
+#define IGBVF_DISABLE_TIMEOUT_US	100000
 
 static struct igbvf_priv *priv(struct p2pmig_device *p2p)
 {
@@ -53,21 +59,43 @@ static void wr(struct p2pmig_device *p2p, u32 reg, u32 val)
 	igbvf_wr(p2p, reg, val);
 }
 
+/*
+ * QEMU's emulated VF carries QEMU's default subsystem IDs; an 82576 board
+ * its maker's.  Where the model departs from the silicon p2pmig works
+ * around it for the model only (each place says so):
+ *  - a VF reset never reports "reset done" (RSTD): p2pmig reports it to
+ *    the guest, and does not wait for it when it resets a VF itself;
+ *  - a VF's PBACL write clears the PF's MSI-X pending bits: p2pmig drops
+ *    it (on the silicon it is the VF's own; under VFIO the VMM emulates
+ *    the guest's PBA anyway, so nothing is lost);
+ *  - the VF's Memory Space Enable is writable (main.c).
+ */
+static bool igbvf_is_qemu_model(struct pci_dev *pdev)
+{
+	return pdev->subsystem_vendor == PCI_SUBVENDOR_ID_REDHAT_QUMRANET &&
+	       pdev->subsystem_device == PCI_SUBDEVICE_ID_QEMU;
+}
+
 static int igbvf_init(struct p2pmig_device *p2p)
 {
+	struct igbvf_priv *vf = priv(p2p);
+	u32 status;
+
 	/* record layouts are ABI: they change only with IGBVF_BACKEND_VERSION */
 	BUILD_BUG_ON(sizeof(struct igbvf_caps_rec) != 16);
 	BUILD_BUG_ON(sizeof(struct igbvf_config_rec) != 204);
 	BUILD_BUG_ON(sizeof(struct igbvf_regs_rec) != 228);
 	BUILD_BUG_ON(sizeof(struct igbvf_stats_rec) != 36);
 
-	u32 status = rd(p2p, IGBVF_VTSTATUS);
-
-	spin_lock_init(&priv(p2p)->lock);
+	spin_lock_init(&vf->lock);
+	status = rd(p2p, IGBVF_VTSTATUS);
 	if (status == ~0U) {
 		dev_err(p2pmig_dev(p2p), "VTSTATUS reads all-ones: VF not responding\n");
 		return -EIO;
 	}
+	vf->qemu_model = igbvf_is_qemu_model(p2p->core.pdev);
+	if (vf->qemu_model)
+		dev_info(p2pmig_dev(p2p), "QEMU's 82576 VF model: its quirks are worked around\n");
 	return 0;
 }
 
@@ -86,17 +114,25 @@ static void igbvf_reset_done(struct p2pmig_device *p2p)
 	igbvf_mbx_forget(p2p);
 }
 
-/* Wait until a queue control register reports the queue disabled. */
-static int wait_disabled(struct p2pmig_device *p2p, u32 reg)
+/*
+ * Wait until a queue control register reports the queue disabled; @stuck
+ * (fault injection) makes it wait in vain, as for a queue that never stops.
+ */
+static int wait_disabled(struct p2pmig_device *p2p, u32 reg, bool stuck)
 {
 	u32 val;
 
 	return readl_poll_timeout(p2p->bar0 + reg, val,
-				  !(val & IGBVF_XDCTL_ENABLE), 10,
+				  !stuck && !(val & IGBVF_XDCTL_ENABLE), 100,
 				  IGBVF_DISABLE_TIMEOUT_US);
 }
 
-static void write_queue_controls(struct p2pmig_device *p2p)
+/*
+ * Give the queues back the controls quiesce found, and rewrite each enabled
+ * queue's tail: a queue enabled again fetches descriptors only after a tail
+ * write (82576; QEMU's model likewise transmits only on a TDT write).
+ */
+static void restore_queues(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
 	int q;
@@ -105,11 +141,18 @@ static void write_queue_controls(struct p2pmig_device *p2p)
 		wr(p2p, IGBVF_RXDCTL(q), vf->rxdctl[q]);
 		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q]);
 	}
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		if (vf->rxdctl[q] & IGBVF_XDCTL_ENABLE)
+			wr(p2p, IGBVF_RDT(q), rd(p2p, IGBVF_RDT(q)));
+		if (vf->txdctl[q] & IGBVF_XDCTL_ENABLE)
+			wr(p2p, IGBVF_TDT(q), rd(p2p, IGBVF_TDT(q)));
+	}
 }
 
 static int igbvf_quiesce(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
+	bool stuck = igbvf_fail_quiesce(p2p);
 	int q, ret = 0;
 
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
@@ -121,14 +164,14 @@ static int igbvf_quiesce(struct p2pmig_device *p2p)
 		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q] & ~IGBVF_XDCTL_ENABLE);
 	}
 	for (q = 0; q < IGBVF_NR_QUEUES && !ret; q++) {
-		ret = wait_disabled(p2p, IGBVF_RXDCTL(q));
+		ret = wait_disabled(p2p, IGBVF_RXDCTL(q), stuck);
 		if (!ret)
-			ret = wait_disabled(p2p, IGBVF_TXDCTL(q));
+			ret = wait_disabled(p2p, IGBVF_TXDCTL(q), false);
 	}
 	if (ret) {
-		dev_err(p2pmig_dev(p2p), "queue %d did not stop within %d us\n",
-			q - 1, IGBVF_DISABLE_TIMEOUT_US);
-		write_queue_controls(p2p);
+		p2pmig_err(p2p, "queue %d did not stop within %d us: it runs on\n",
+			   q - 1, IGBVF_DISABLE_TIMEOUT_US);
+		restore_queues(p2p);
 		return ret;
 	}
 	vf->quiesced = true;
@@ -138,18 +181,10 @@ static int igbvf_quiesce(struct p2pmig_device *p2p)
 static void igbvf_unquiesce(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
-	int q;
 
 	if (!vf->quiesced)
 		return;
-	write_queue_controls(p2p);
-	/* a tail write makes an enabled queue look at its ring again */
-	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
-		if (vf->rxdctl[q] & IGBVF_XDCTL_ENABLE)
-			wr(p2p, IGBVF_RDT(q), rd(p2p, IGBVF_RDT(q)));
-		if (vf->txdctl[q] & IGBVF_XDCTL_ENABLE)
-			wr(p2p, IGBVF_TDT(q), rd(p2p, IGBVF_TDT(q)));
-	}
+	restore_queues(p2p);
 	vf->quiesced = false;
 	/* after a resume: the vectors load_finish chose (see there) */
 	if (vf->raise_on_run) {
@@ -191,13 +226,13 @@ static int igbvf_save_initial(struct p2pmig_device *p2p, struct p2pmig_out *out)
 
 	ret = p2pmig_emit(out, IGBVF_REC_CAPS, &caps, sizeof(caps));
 	if (!ret)
-		ret = igbvf_save_config(p2p, out, false);
+		ret = igbvf_save_config(p2p, out, IGBVF_SAVE_INITIAL);
 	return ret;
 }
 
 static int igbvf_save_dirty(struct p2pmig_device *p2p, struct p2pmig_out *out)
 {
-	return igbvf_save_config(p2p, out, true);
+	return igbvf_save_config(p2p, out, IGBVF_SAVE_DIRTY);
 }
 
 static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
@@ -205,6 +240,11 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 	struct igbvf_priv *vf = priv(p2p);
 	struct igbvf_regs_rec *r;
 	int q, i, ret;
+
+	/* a configuration change not sent yet goes first */
+	ret = igbvf_save_config(p2p, out, IGBVF_SAVE_FINAL);
+	if (ret)
+		return ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
@@ -254,11 +294,16 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 	return ret;
 }
 
-/* capabilities, the configuration (initial, maybe again as dirty data), state */
+/*
+ * Capabilities; the configuration: initial, up to IGBVF_CFG_UPDATES more
+ * times as dirty data, and once more in the final data (a change made
+ * while an unread one is queued replaces it); the state.
+ */
 static size_t igbvf_stream_size(struct p2pmig_device *p2p)
 {
 	return P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_caps_rec) +
-	       2 * (P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_config_rec)) +
+	       (IGBVF_CFG_UPDATES + 2) *
+	       (P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_config_rec)) +
 	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_regs_rec) +
 	       P2PMIG_REC_HDR_LEN + sizeof(struct igbvf_stats_rec);
 }
@@ -280,8 +325,8 @@ static int igbvf_load_header(struct p2pmig_device *p2p,
 			     const struct p2pmig_stream_hdr *hdr)
 {
 	if (hdr->backend_version != IGBVF_BACKEND_VERSION) {
-		dev_err(p2pmig_dev(p2p), "resume stream has igbvf layout version %u, this driver reads %u\n",
-			hdr->backend_version, IGBVF_BACKEND_VERSION);
+		p2pmig_err(p2p, "resume stream has igbvf layout version %u, this driver reads %u\n",
+			   hdr->backend_version, IGBVF_BACKEND_VERSION);
 		return -EINVAL;
 	}
 	return 0;
@@ -292,16 +337,16 @@ static int load_caps(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 	const struct igbvf_caps_rec *caps = (const void *)payload;
 
 	if (len != sizeof(*caps)) {
-		dev_err(p2pmig_dev(p2p), "igbvf capabilities record is %u bytes, expected %zu\n",
-			len, sizeof(*caps));
+		p2pmig_err(p2p, "igbvf capabilities record is %u bytes, expected %zu\n",
+			   len, sizeof(*caps));
 		return -EINVAL;
 	}
 	if (le32_to_cpu(caps->queues) != IGBVF_NR_QUEUES ||
 	    le32_to_cpu(caps->vectors) != IGBVF_NR_VECTORS ||
 	    caps->reserved[0] || caps->reserved[1]) {
-		dev_err(p2pmig_dev(p2p), "source VF has %u queue pairs and %u vectors, this one %d and %d\n",
-			le32_to_cpu(caps->queues), le32_to_cpu(caps->vectors),
-			IGBVF_NR_QUEUES, IGBVF_NR_VECTORS);
+		p2pmig_err(p2p, "source VF has %u queue pairs and %u vectors, this one %d and %d\n",
+			   le32_to_cpu(caps->queues), le32_to_cpu(caps->vectors),
+			   IGBVF_NR_QUEUES, IGBVF_NR_VECTORS);
 		return -EINVAL;
 	}
 	priv(p2p)->caps_seen = true;
@@ -327,12 +372,12 @@ static int load_regs(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 	int q;
 
 	if (len != sizeof(*r)) {
-		dev_err(p2pmig_dev(p2p), "igbvf register record is %u bytes, expected %zu\n",
-			len, sizeof(*r));
+		p2pmig_err(p2p, "igbvf register record is %u bytes, expected %zu\n",
+			   len, sizeof(*r));
 		return -EINVAL;
 	}
 	if (vf->regs_staged) {
-		dev_err(p2pmig_dev(p2p), "resume stream has a second igbvf register record\n");
+		p2pmig_err(p2p, "resume stream has a second igbvf register record\n");
 		return -EINVAL;
 	}
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
@@ -342,15 +387,15 @@ static int load_regs(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 			     le32_to_cpu(qr->rdt)) ||
 		    !ring_ok(le32_to_cpu(qr->tdlen), le32_to_cpu(qr->tdh),
 			     le32_to_cpu(qr->tdt))) {
-			dev_err(p2pmig_dev(p2p), "igbvf register record: queue %d ring length/head/tail inconsistent\n",
-				q);
+			p2pmig_err(p2p, "igbvf register record: queue %d ring length/head/tail inconsistent\n",
+				   q);
 			return -EINVAL;
 		}
 	}
 	if ((le32_to_cpu(r->eims) | le32_to_cpu(r->eiac) | le32_to_cpu(r->eiam)) &
 	    ~IGBVF_VECTORS_MASK) {
-		dev_err(p2pmig_dev(p2p), "igbvf register record names vectors beyond %d\n",
-			IGBVF_NR_VECTORS);
+		p2pmig_err(p2p, "igbvf register record names vectors beyond %d\n",
+			   IGBVF_NR_VECTORS);
 		return -EINVAL;
 	}
 	vf->staged = *r;
@@ -384,8 +429,7 @@ static int igbvf_load_check(struct p2pmig_device *p2p)
 			      !vf->regs_staged ? "register" : NULL;
 
 	if (missing) {
-		dev_err(p2pmig_dev(p2p), "resume stream lacks the igbvf %s record\n",
-			missing);
+		p2pmig_err(p2p, "resume stream lacks the igbvf %s record\n", missing);
 		return -EINVAL;
 	}
 	return 0;
@@ -395,11 +439,7 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
 	const struct igbvf_regs_rec *r = &vf->staged;
-	int q, i, ret;
-
-	ret = igbvf_load_config_finish(p2p);
-	if (ret)
-		return ret;
+	int q, i;
 
 	/* queues off and interrupts masked while the rest goes in */
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
@@ -481,5 +521,6 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.load_header	= igbvf_load_header,
 	.load_record	= igbvf_load_record,
 	.load_check	= igbvf_load_check,
+	.load_prepare	= igbvf_load_config_finish,
 	.load_finish	= igbvf_load_finish,
 };

@@ -105,6 +105,20 @@ struct p2pmig_out;
 #define IGBVF_REC_CONFIG	(P2PMIG_REC_BACKEND_BASE + 3)	/* initial */
 #define IGBVF_REC_STATS		(P2PMIG_REC_OPTIONAL | (P2PMIG_REC_BACKEND_BASE + 4))
 
+/*
+ * Configuration changes a save session sends during pre-copy as records
+ * of their own; a change made while one is queued unread replaces it, and
+ * what comes after the last of these goes with the final data.
+ */
+#define IGBVF_CFG_UPDATES	4
+
+/* what igbvf_save_config() is asked for */
+enum igbvf_save {
+	IGBVF_SAVE_INITIAL,	/* the initial record */
+	IGBVF_SAVE_DIRTY,	/* a change, during pre-copy */
+	IGBVF_SAVE_FINAL,	/* a change not sent yet, in STOP */
+};
+
 /* what the PF keeps for a VF that its guest driver asked for */
 #define IGBVF_MAX_UC		8	/* extra unicast filters */
 #define IGBVF_MAX_MC		30	/* multicast hashes (the PF's limit) */
@@ -254,6 +268,9 @@ struct igbvf_cfg {
  * @stopped: interrupts are masked by us; @eims holds the truth
  * @raise_on_run: raise the vectors of @eims when the device runs again
  *	(after a resume: causes pending on the source are not visible)
+ * @qemu_model: the VF is QEMU's emulated 82576 (hw/net/igbvf.c), whose
+ *	departures from the silicon p2pmig works around (see igbvf_init())
+ * @cfg_updates: configuration records sent as dirty data in this session
  * @lock: protects the fields below, shared with the trapped MMIO path
  * @cfg: the PF-side configuration the guest set (source) or that was
  *	replayed (destination)
@@ -282,6 +299,8 @@ struct igbvf_priv {
 	u32 eims;
 	bool stopped;
 	bool raise_on_run;
+	bool qemu_model;
+	unsigned int cfg_updates;
 
 	spinlock_t lock;	/* see above */
 	struct igbvf_cfg cfg;
@@ -326,12 +345,18 @@ bool igbvf_cfg_dirty(struct p2pmig_device *p2p);
 void igbvf_mbx_forget(struct p2pmig_device *p2p);
 void igbvf_mbx_release(struct p2pmig_device *p2p);
 int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
-		      bool dirty);
+		      enum igbvf_save what);
 void igbvf_save_stats(struct p2pmig_device *p2p, struct igbvf_stats_rec *rec);
 u32 igbvf_save_r2c(struct p2pmig_device *p2p);
 int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len);
 int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len);
 int igbvf_load_config_finish(struct p2pmig_device *p2p);
 void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 r2c);
+
+/* fault injection (debugfs, see main.c): make this quiesce fail */
+static inline bool igbvf_fail_quiesce(struct p2pmig_device *p2p)
+{
+	return p2pmig_inject(p2p, P2PMIG_INJECT_QUIESCE);
+}
 
 #endif /* P2PMIG_IGBVF_H */

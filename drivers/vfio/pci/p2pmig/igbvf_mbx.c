@@ -38,25 +38,59 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 
 #include "backend.h"
 #include "igbvf.h"
+#include "trace.h"
 
 static bool replay_early = true;
 module_param(replay_early, bool, 0644);
 MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as soon as it arrives (during pre-copy), not when RESUMING ends (default: on)");
 
-/* the PF answers from its interrupt handler: milliseconds, seconds at most */
+/*
+ * Every wait below ends at an absolute deadline (a sleep that oversleeps
+ * never stretches it) and on a fatal signal.
+ *
+ * The PF answers from its interrupt handler: milliseconds, seconds at most.
+ * One request, from taking the mailbox to the PF's answer, gets this long.
+ */
 #define IGBVF_MBX_TIMEOUT_US	2000000
 #define IGBVF_MBX_POLL_US	100
+/* PF messages that are not the answer, skipped while waiting for it */
+#define IGBVF_MBX_MAX_SKIP	16
 /* how long stopping a VF waits for the PF to answer the guest's request */
 #define IGBVF_SETTLE_US		100000
 /* releasing a VF at close must not hang on a PF that does not answer */
 #define IGBVF_MBX_RELEASE_TIMEOUT_US 200000
 /* a PF in reset (interface down) never clears RSTI */
 #define IGBVF_PF_READY_TIMEOUT_US 2000000
+/* a VF reset (VTCTRL.RST) completes within microseconds on the 82576 */
+#define IGBVF_VF_RESET_TIMEOUT_US 100000
+/* taking the mailbox to restore its memory on a resumed VF */
+#define IGBVF_MBX_RESTORE_TIMEOUT_US 20000
+
+/* an absolute deadline @us microseconds from now */
+static ktime_t deadline_us(unsigned int us)
+{
+	return ktime_add_us(ktime_get(), us);
+}
+
+/*
+ * Sleep one poll interval before looking again, unless the deadline has
+ * passed (-ETIMEDOUT) or a fatal signal is pending (-EINTR).
+ */
+static int mbx_pause(ktime_t end, unsigned int poll_us)
+{
+	if (ktime_after(ktime_get(), end))
+		return -ETIMEDOUT;
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	usleep_range(poll_us, 2 * poll_us);
+	return 0;
+}
 
 static const u16 igbvf_stat_regs[IGBVF_NR_STATS] = {
 	0x0f10, 0x0f14, 0x0f18, 0x0f34, 0x0f3c, 0x0f40, 0x0f44, 0x0f48, 0x0f50,
@@ -265,7 +299,8 @@ void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 	unsigned long flags;
 	int i;
 
-	if (off == IGBVF_PBACL) {
+	/* QEMU's model forwards it to the PF's own pending bits */
+	if (off == IGBVF_PBACL && vf->qemu_model) {
 		dev_dbg_ratelimited(p2pmig_dev(p2p), "PBACL write dropped\n");
 		return;
 	}
@@ -281,12 +316,14 @@ void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 		/* the PF sees the VF reset and drops its configuration */
 		shadow_clear(p2p);
 		/*
-		 * A guest driver waits for "reset done" (or "PF in reset")
-		 * after resetting its VF.  The 82576 says so; QEMU's model
-		 * (10.x) says nothing once the PF's one-time indication was
-		 * read, and Linux's igbvf then gives up on the PF.  Say it.
+		 * QEMU's model only: a guest driver waits for "reset done"
+		 * (or "PF in reset") after resetting its VF.  The 82576 sets
+		 * RSTD itself when the reset completes; QEMU's model (10.x)
+		 * never does for a VF reset, and Linux's igbvf then gives up
+		 * on the PF.  Say it for the model.
 		 */
-		vf->r2c |= IGBVF_MBX_RSTD;
+		if (vf->qemu_model)
+			vf->r2c |= IGBVF_MBX_RSTD;
 	}
 	igbvf_wr(p2p, off, val);
 	spin_unlock_irqrestore(&vf->lock, flags);
@@ -302,12 +339,12 @@ void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 void igbvf_mbx_settle(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
+	ktime_t end = deadline_us(IGBVF_SETTLE_US);
 	unsigned long flags;
 	bool pending;
-	int waited;
 
 	/* the PF answers within milliseconds: wait that long for it */
-	for (waited = 0; waited <= IGBVF_SETTLE_US; waited += IGBVF_MBX_POLL_US) {
+	do {
 		spin_lock_irqsave(&vf->lock, flags);
 		if (vf->pending_valid) {
 			/* keep what this read clears for the guest */
@@ -319,8 +356,7 @@ void igbvf_mbx_settle(struct p2pmig_device *p2p)
 		spin_unlock_irqrestore(&vf->lock, flags);
 		if (!pending)
 			return;
-		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
-	}
+	} while (!mbx_pause(end, IGBVF_MBX_POLL_US));
 	dev_dbg(p2pmig_dev(p2p), "the PF did not answer the guest's last request\n");
 }
 
@@ -334,7 +370,8 @@ bool igbvf_cfg_dirty(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
 
-	return READ_ONCE(vf->cfg_gen) != READ_ONCE(vf->cfg_sent);
+	return READ_ONCE(vf->cfg_gen) != READ_ONCE(vf->cfg_sent) &&
+	       READ_ONCE(vf->cfg_updates) < IGBVF_CFG_UPDATES;
 }
 
 /**
@@ -382,12 +419,15 @@ static void cfg_to_rec(const struct igbvf_cfg *cfg, struct igbvf_config_rec *rec
  * igbvf_save_config() - put the configuration in a save stream
  * @p2p: device
  * @out: where to emit
- * @dirty: only if it changed since it was last put in this stream (and
- *	then as data that replaces the initial record)
+ * @what: the initial record; or, if it changed since it was last put in
+ *	this stream, a record that replaces it: during pre-copy (at most
+ *	IGBVF_CFG_UPDATES appended, then only an unread one rewritten, the
+ *	rest waits for the final data) or in the final data
  *
  * Return: 0 or a negative errno.
  */
-int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out, bool dirty)
+int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
+		      enum igbvf_save what)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
 	struct igbvf_config_rec *rec;
@@ -395,6 +435,8 @@ int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out, bool di
 	u32 gen;
 	int ret;
 
+	if (what != IGBVF_SAVE_INITIAL && READ_ONCE(vf->cfg_gen) == vf->cfg_sent)
+		return 0;
 	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;
@@ -403,13 +445,28 @@ int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out, bool di
 	cfg_to_rec(&vf->cfg, rec);
 	spin_unlock_irqrestore(&vf->lock, flags);
 
-	ret = 0;
-	if (!dirty)
+	switch (what) {
+	case IGBVF_SAVE_INITIAL:
 		ret = p2pmig_emit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec));
-	else if (gen != vf->cfg_sent)
-		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec));
-	if (!ret)
+		WRITE_ONCE(vf->cfg_updates, 0);
+		break;
+	case IGBVF_SAVE_DIRTY:
+		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec),
+					 vf->cfg_updates < IGBVF_CFG_UPDATES);
+		if (ret == P2PMIG_EMIT_APPENDED)
+			WRITE_ONCE(vf->cfg_updates, vf->cfg_updates + 1);
+		break;
+	default:
+		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec), true);
+		break;
+	}
+	if (ret == -ENOSPC) {
+		/* no more updates in pre-copy: the final data carries it */
+		ret = 0;
+	} else if (ret >= 0) {
 		vf->cfg_sent = gen;
+		ret = 0;
+	}
 	kfree(rec);
 	return ret;
 }
@@ -469,41 +526,33 @@ static u32 mbx_read(struct p2pmig_device *p2p, u32 *seen)
 /*
  * Take the mailbox buffer (VFU).  The PF holds it (PFU) from reading a
  * request until its answer is written, which under load takes the PF's
- * interrupt latency: retry, sleeping, for up to @timeout_us.
+ * interrupt latency: retry, sleeping, until @end.
  */
-static int mbx_lock(struct p2pmig_device *p2p, u32 *seen, int timeout_us)
+static int mbx_lock(struct p2pmig_device *p2p, u32 *seen, ktime_t end)
 {
-	int waited = 0;
+	int ret;
 
-	for (;;) {
+	do {
 		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_VFU);
 		if (mbx_read(p2p, seen) & IGBVF_MBX_VFU)
 			return 0;
-		if (waited >= timeout_us)
-			return -EBUSY;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
-		waited += IGBVF_MBX_POLL_US;
-	}
+		ret = mbx_pause(end, IGBVF_MBX_POLL_US);
+	} while (!ret);
+	return ret == -ETIMEDOUT ? -EBUSY : ret;
 }
 
 /* Wait until every bit of @bits was seen in V2PMAILBOX. */
-static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, int timeout_us)
+static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, ktime_t end)
 {
-	int waited = 0;
+	int ret;
 
-	for (;;) {
+	do {
 		mbx_read(p2p, seen);
 		if ((*seen & bits) == bits)
 			return 0;
-		if (waited >= timeout_us)
-			return -ETIMEDOUT;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		usleep_range(IGBVF_MBX_POLL_US, 2 * IGBVF_MBX_POLL_US);
-		waited += IGBVF_MBX_POLL_US;
-	}
+		ret = mbx_pause(end, IGBVF_MBX_POLL_US);
+	} while (!ret);
+	return ret;
 }
 
 /*
@@ -512,32 +561,36 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, int timeout_
  * request (PFACK) and posted a message (PFSTS), take the buffer, read,
  * acknowledge.  A PF message that is not the answer (a control message the
  * PF sends all VFs, posted while the request was in flight) is
- * acknowledged and skipped.  Return: 0 on ACK, -EREMOTEIO on NACK (the
- * answer is in @reply), -ETIMEDOUT, -EBUSY, -EINTR.
+ * acknowledged and skipped, IGBVF_MBX_MAX_SKIP of them at most.  All of it
+ * before @end.  Return: 0 on ACK, -EREMOTEIO on NACK (the answer is
+ * in @reply), -ETIMEDOUT, -EBUSY, -EPROTO (too many other messages),
+ * -EINTR.
  */
-static int mbx_request_timeout(struct p2pmig_device *p2p, const u32 *msg, int len,
-			       u32 *reply, int rlen, int timeout_us)
+static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
+			     u32 *reply, int rlen, ktime_t end)
 {
 	u32 type = FIELD_GET(IGBVF_MSG_TYPE, msg[0]);
 	u32 seen = 0;
-	int i, ret;
+	int i, skipped, ret;
 
-	ret = mbx_lock(p2p, &seen, timeout_us);
+	ret = mbx_lock(p2p, &seen, end);
 	if (ret)
 		return ret;
 	for (i = 0; i < len; i++)
 		igbvf_wr(p2p, IGBVF_VMBMEM(i), msg[i]);
 	seen = 0;
 	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
-	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK, timeout_us);
+	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK, end);
 	if (ret)
 		return ret;
-	for (;;) {
-		ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFSTS, timeout_us);
+	for (skipped = 0;; skipped++) {
+		if (skipped > IGBVF_MBX_MAX_SKIP)
+			return -EPROTO;
+		ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFSTS, end);
 		if (ret)
 			return ret;
 		seen &= ~IGBVF_MBX_PFSTS;
-		ret = mbx_lock(p2p, &seen, timeout_us);
+		ret = mbx_lock(p2p, &seen, end);
 		if (ret)
 			return ret;
 		for (i = 0; i < rlen; i++)
@@ -555,7 +608,8 @@ static int mbx_request_timeout(struct p2pmig_device *p2p, const u32 *msg, int le
 static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
 		       u32 *reply, int rlen)
 {
-	return mbx_request_timeout(p2p, msg, len, reply, rlen, IGBVF_MBX_TIMEOUT_US);
+	return mbx_request_until(p2p, msg, len, reply, rlen,
+				 deadline_us(IGBVF_MBX_TIMEOUT_US));
 }
 
 /* A request of the replay; a failure is logged with what was asked. */
@@ -567,57 +621,85 @@ static int replay_one(struct p2pmig_device *p2p, const u32 *msg, int len,
 
 	ret = mbx_request(p2p, msg, len, reply, rlen);
 	if (ret)
-		dev_err(p2pmig_dev(p2p), "configuration replay: the PF %s %s%s%s (%d)\n",
-			ret == -EREMOTEIO ? "refused (NACK)" :
-			ret == -ETIMEDOUT ? "did not answer" : "botched",
-			msg_name(type), what ? " " : "", what ? what : "", ret);
+		p2pmig_err(p2p, "configuration replay: the PF %s %s%s%s (%d)\n",
+			   ret == -EREMOTEIO ? "refused (NACK)" :
+			   ret == -ETIMEDOUT ? "did not answer" : "botched",
+			   msg_name(type), what ? " " : "", what ? what : "", ret);
 	return ret;
+}
+
+static void mac_msg(u32 *msg, u32 info, const u8 *mac)
+{
+	msg[0] = IGBVF_MSG_SET_MAC | FIELD_PREP(IGBVF_MSG_INFO, info);
+	msg_put_mac(msg, mac);
 }
 
 static int replay_mac(struct p2pmig_device *p2p, u32 info, const u8 *mac,
 		      const char *what)
 {
-	u32 msg[3] = { IGBVF_MSG_SET_MAC | FIELD_PREP(IGBVF_MSG_INFO, info) };
-	u32 reply[1];
+	u32 msg[3], reply[1];
 	char buf[40];
 
-	msg_put_mac(msg, mac);
+	mac_msg(msg, info, mac);
 	snprintf(buf, sizeof(buf), "%s %pM", what, mac);
 	return replay_one(p2p, msg, 3, reply, 1, buf);
 }
 
-/* Ask the destination PF for everything @cfg holds. */
-static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+/*
+ * The PF accepts a filter request only with a valid unicast address, even
+ * one that clears: give it the VF's own MAC, or this stand-in.
+ */
+static const u8 igbvf_clear_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+
+/*
+ * VF_RESET once the PF is out of reset (RSTI clear, by @ready: -ENETDOWN
+ * otherwise), answered by @end: the PF enables the VF and lets it
+ * configure (CTS).  @pf_mac is the MAC the PF holds for the VF (set by an
+ * administrator), or zero.
+ */
+static int vf_reset_request(struct p2pmig_device *p2p, ktime_t ready, ktime_t end,
+			    u8 *pf_mac)
 {
-	u32 msg[IGBVF_MBX_WORDS] = {}, reply[3], seen = 0;
-	u8 pf_mac[ETH_ALEN] = {};
+	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3], seen = 0;
+	int ret;
+
+	eth_zero_addr(pf_mac);
+	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
+		ret = mbx_pause(ready, 1000);
+		if (ret)
+			return ret == -ETIMEDOUT ? -ENETDOWN : ret;
+	}
+	ret = mbx_request_until(p2p, msg, 1, reply, 3, end);
+	/* a NACK only says the PF has no MAC for the VF: the reset happened */
+	if (ret == -EREMOTEIO && FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
+		return 0;
+	if (!ret)
+		msg_get_mac(reply, pf_mac);
+	return ret;
+}
+
+/* Ask the destination PF for everything @cfg holds. */
+static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+{
+	u32 msg[IGBVF_MBX_WORDS] = {}, reply[3];
+	u8 pf_mac[ETH_ALEN];
 	char buf[24];
-	int i, ret, waited = 0;
+	int i, ret;
 
 	if (!cfg->reset)
 		return 0;	/* the guest never set the VF up */
 	igbvf_priv(p2p)->pf_touched = true;
 
-	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		if (waited >= IGBVF_PF_READY_TIMEOUT_US) {
-			dev_err(p2pmig_dev(p2p), "configuration replay: the PF is in reset (is its interface up?)\n");
-			return -ENETDOWN;
-		}
-		usleep_range(1000, 2000);
-		waited += 1000;
+	ret = vf_reset_request(p2p, deadline_us(IGBVF_PF_READY_TIMEOUT_US),
+			       deadline_us(IGBVF_PF_READY_TIMEOUT_US + IGBVF_MBX_TIMEOUT_US),
+			       pf_mac);
+	if (ret == -ENETDOWN) {
+		p2pmig_err(p2p, "configuration replay: the PF is in reset (is its interface up?)\n");
+		return ret;
 	}
-
-	msg[0] = IGBVF_MSG_RESET;
-	ret = mbx_request(p2p, msg, 1, reply, 3);
-	if (ret == -EREMOTEIO && FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
-		ret = 0;	/* no MAC assigned by the PF: fine */
-	else if (!ret)
-		msg_get_mac(reply, pf_mac);
 	if (ret) {
-		dev_err(p2pmig_dev(p2p), "configuration replay: VF_RESET failed (%d, mailbox %#x)\n",
-			ret, igbvf_rd(p2p, IGBVF_V2PMAILBOX));
+		p2pmig_err(p2p, "configuration replay: VF_RESET failed (%d, mailbox %#x)\n",
+			   ret, igbvf_rd(p2p, IGBVF_V2PMAILBOX));
 		return ret;
 	}
 
@@ -628,13 +710,14 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 			return ret;
 	}
 	/*
-	 * The PF keeps extra filters over a reset: clear them before adding
-	 * the guest's.  Only then: with an administratively set MAC the PF
-	 * refuses every filter request, clearing included (and the guest had
-	 * none, for the same reason).
+	 * The PF keeps extra filters over a reset: clear what a previous
+	 * user may have left before adding the guest's.  Not with an
+	 * administratively set MAC: the PF then refuses every filter
+	 * request, clearing included, and the guest can have had none.
 	 */
-	if (cfg->nr_uc) {
-		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR, cfg->uc[0], "clear filters");
+	if (is_zero_ether_addr(pf_mac)) {
+		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR,
+				 cfg->mac_set ? cfg->mac : igbvf_clear_mac, "clear filters");
 		if (ret)
 			return ret;
 	}
@@ -680,21 +763,37 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 	return 0;
 }
 
+static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+{
+	u64 start = ktime_get_ns();
+	int ret;
+
+	ret = replay_cfg(p2p, cfg);
+	trace_p2pmig_step(p2pmig_dev(p2p), "replay", ktime_get_ns() - start, ret);
+	return ret;
+}
+
 /**
- * igbvf_mbx_release() - the VF goes back to the host: the PF drops its MAC
+ * igbvf_mbx_release() - the VF goes back to the host: the PF forgets its user
  * @p2p: device, closed by its user
  *
  * After a function reset the PF forgets the VF's MAC but leaves it in its
- * receive address filter until the VF's next VF_RESET; a migrated guest's
- * MAC would stay black-holed on this PF for VFs next to it.  A VF reset and
- * a VF_RESET request make the PF rewrite the filter with the forgotten
- * (empty) address.  Bounded wait: a PF that does not answer (interface
- * down) is left as it is.
+ * receive address filter until the VF's next VF_RESET, and keeps the extra
+ * unicast filters the user added until they are cleared: the next user of
+ * the VF would receive the previous one's frames, and a migrated guest's
+ * MAC would stay black-holed on this PF for the VFs next to it.  So: reset
+ * the VF (VTCTRL.RST) and wait until it is done, send VF_RESET (the PF
+ * rewrites the filter with the forgotten, empty, address) and clear the
+ * extra filters.  All within IGBVF_MBX_RELEASE_TIMEOUT_US: a PF that does
+ * not answer (interface down) is left as it is.
  */
 void igbvf_mbx_release(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
-	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3];
+	ktime_t start = ktime_get();
+	ktime_t end = ktime_add_us(start, IGBVF_MBX_RELEASE_TIMEOUT_US);
+	u32 msg[3], reply[1], seen = 0;
+	u8 pf_mac[ETH_ALEN];
 	unsigned long flags;
 	bool touched;
 	int ret;
@@ -706,11 +805,29 @@ void igbvf_mbx_release(struct p2pmig_device *p2p)
 		return;
 
 	igbvf_wr(p2p, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
-	ret = mbx_request_timeout(p2p, msg, 1, reply, 3, IGBVF_MBX_RELEASE_TIMEOUT_US);
-	/* NACK: the PF had no MAC left to give back, the reset happened */
-	if (!ret || (ret == -EREMOTEIO &&
-		     FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET))
+	/*
+	 * The 82576 reports the end of a VF reset with RSTD (or RSTI while
+	 * the PF itself is in reset), as Linux's igbvf waits for.  QEMU's
+	 * model resets at once and reports nothing.
+	 */
+	if (!vf->qemu_model) {
+		while (!(mbx_read(p2p, &seen) & (IGBVF_MBX_RSTD | IGBVF_MBX_RSTI))) {
+			ret = mbx_pause(end, IGBVF_MBX_POLL_US);
+			if (ret)
+				goto out;
+		}
+	}
+	ret = vf_reset_request(p2p, end, end, pf_mac);
+	/* with an administratively set MAC the PF refuses filter requests */
+	if (!ret && is_zero_ether_addr(pf_mac)) {
+		mac_msg(msg, IGBVF_MSG_MAC_FILTER_CLR, igbvf_clear_mac);
+		ret = mbx_request_until(p2p, msg, 3, reply, 1, end);
+	}
+	if (!ret)
 		vf->pf_touched = false;
+out:
+	trace_p2pmig_step(p2pmig_dev(p2p), "release",
+			  ktime_to_ns(ktime_sub(ktime_get(), start)), ret);
 	dev_dbg(p2pmig_dev(p2p), "released the PF's filters: %d\n", ret);
 }
 
@@ -745,7 +862,7 @@ static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *
 		if (le16_to_cpu(rec->vlans[i]) > 4095)
 			bad = "invalid VLAN ID";
 	if (bad) {
-		dev_err(p2pmig_dev(p2p), "igbvf configuration record: %s\n", bad);
+		p2pmig_err(p2p, "igbvf configuration record: %s\n", bad);
 		return -EINVAL;
 	}
 
@@ -797,8 +914,8 @@ int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 	int ret;
 
 	if (len != sizeof(struct igbvf_config_rec)) {
-		dev_err(p2pmig_dev(p2p), "igbvf configuration record is %u bytes, expected %zu\n",
-			len, sizeof(struct igbvf_config_rec));
+		p2pmig_err(p2p, "igbvf configuration record is %u bytes, expected %zu\n",
+			   len, sizeof(struct igbvf_config_rec));
 		return -EINVAL;
 	}
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
@@ -837,8 +954,8 @@ int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 	int i;
 
 	if (len != sizeof(*rec)) {
-		dev_err(p2pmig_dev(p2p), "igbvf statistics record is %u bytes, expected %zu\n",
-			len, sizeof(*rec));
+		p2pmig_err(p2p, "igbvf statistics record is %u bytes, expected %zu\n",
+			   len, sizeof(*rec));
 		return -EINVAL;
 	}
 	for (i = 0; i < IGBVF_NR_STATS; i++)
@@ -851,6 +968,10 @@ int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
  * igbvf_load_config_finish() - end of RESUMING: replay a staged configuration
  * @p2p: device
  *
+ * With replay_early=0 this is where the configuration reaches the PF.  A
+ * refusal leaves the VF's registers untouched and the configuration still
+ * staged: the device may stay in RESUMING, and leaving it again retries.
+ *
  * Return: 0 or the replay's error.
  */
 int igbvf_load_config_finish(struct p2pmig_device *p2p)
@@ -861,10 +982,11 @@ int igbvf_load_config_finish(struct p2pmig_device *p2p)
 	if (!vf->cfg_staged)
 		return 0;
 	ret = igbvf_replay(p2p, &vf->staged_cfg);
-	if (!ret)
-		adopt_cfg(p2p, &vf->staged_cfg);
+	if (ret)
+		return ret;
+	adopt_cfg(p2p, &vf->staged_cfg);
 	vf->cfg_staged = false;
-	return ret;
+	return 0;
 }
 
 /**
@@ -873,9 +995,10 @@ int igbvf_load_config_finish(struct p2pmig_device *p2p)
  * @vmbmem: the mailbox memory the guest left on the source
  * @r2c: read-to-clear mailbox bits the guest had not read on the source
  *
- * The mailbox memory is written holding the VF's side of the buffer; the
- * read-to-clear bits the replay left in the device are p2pmig's, not the
- * guest's.
+ * The mailbox memory is written only holding the VF's side of the buffer
+ * (VFU), and only if the PF has not posted a message since the replay
+ * (PFSTS): that message is the guest's to read, in place of the source's
+ * memory.  The other read-to-clear bits the replay left are p2pmig's.
  */
 void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 r2c)
 {
@@ -884,15 +1007,19 @@ void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 
 	u32 seen = 0;
 	int i;
 
-	if (mbx_lock(p2p, &seen, IGBVF_MBX_TIMEOUT_US))
-		dev_warn(p2pmig_dev(p2p), "mailbox busy: writing its memory anyway\n");
-	for (i = 0; i < IGBVF_MBX_WORDS; i++)
-		igbvf_wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
-	igbvf_wr(p2p, IGBVF_V2PMAILBOX, 0);
+	mbx_read(p2p, &seen);
+	if (!(seen & IGBVF_MBX_PFSTS) &&
+	    !mbx_lock(p2p, &seen, deadline_us(IGBVF_MBX_RESTORE_TIMEOUT_US))) {
+		if (!(seen & IGBVF_MBX_PFSTS))
+			for (i = 0; i < IGBVF_MBX_WORDS; i++)
+				igbvf_wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
+		igbvf_wr(p2p, IGBVF_V2PMAILBOX, 0);
+	}
+	if (seen & IGBVF_MBX_PFSTS)
+		dev_dbg(p2pmig_dev(p2p), "the PF posted a message: it replaces the source's mailbox memory\n");
 
 	spin_lock_irqsave(&vf->lock, flags);
-	igbvf_rd(p2p, IGBVF_V2PMAILBOX);
-	vf->r2c = r2c & IGBVF_MBX_R2C;
+	vf->r2c = (r2c | (seen & IGBVF_MBX_PFSTS)) & IGBVF_MBX_R2C;
 	if (vf->stats_staged)
 		for (i = 0; i < IGBVF_NR_STATS; i++)
 			vf->stat_offset[i] = vf->staged_stats[i] -

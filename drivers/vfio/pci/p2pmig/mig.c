@@ -12,10 +12,10 @@
  * Copyright (C) 2026 The p2pmig authors
  */
 #include <linux/file.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/pm_runtime.h>
 #include <linux/uaccess.h>
-
-#include <linux/ktime.h>
 
 #include "backend.h"
 #include "fsm.h"
@@ -29,6 +29,105 @@ typedef struct file *(*p2pmig_arc_fn)(struct p2pmig_device *p2p);
 static const struct p2pmig_backend *be(struct p2pmig_device *p2p)
 {
 	return p2p->backend;
+}
+
+/*
+ * Device access.  vfio-pci-core guards its own BAR accesses with
+ * memory_lock (read) and refuses them while memory is disabled or the
+ * function is powered down; a reset takes memory_lock for writing around
+ * the FLR and calls our reset_done under it.  p2pmig does the same for
+ * every backend call that may touch the device, always taking memory_lock
+ * before the state mutex (the order reset_done imposes) and never across
+ * a user copy (a fault on a BAR mapping takes memory_lock too).
+ */
+/**
+ * p2pmig_mmio_enabled() - may the device be touched?
+ * @p2p: device, with vfio-pci-core's memory_lock held
+ *
+ * vfio-pci-core's own test: the function is in D0 and its memory decodes
+ * (a VF's does whatever its command register says).
+ *
+ * Return: true if MMIO may go to the device.
+ */
+bool p2pmig_mmio_enabled(struct p2pmig_device *p2p)
+{
+	struct vfio_pci_core_device *core = &p2p->core;
+	u16 cmd = le16_to_cpu(*(__le16 *)&core->vconfig[PCI_COMMAND]);
+
+	lockdep_assert_held(&core->memory_lock);
+	return core->pdev->current_state == PCI_D0 &&
+	       (core->pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
+}
+
+/**
+ * p2pmig_mmio_begin() - the backend may touch the device from here on
+ * @p2p: device
+ *
+ * Takes vfio-pci-core's memory_lock for reading (killable) and checks that
+ * the function's memory is enabled and that it is in D0.  Call it before
+ * taking the state mutex, never across a user copy.
+ *
+ * Return: 0 with the lock held, -EINTR, or -EIO (memory disabled, or the
+ * function powered down) without it.
+ */
+int p2pmig_mmio_begin(struct p2pmig_device *p2p)
+{
+	struct vfio_pci_core_device *core = &p2p->core;
+
+	if (down_read_killable(&core->memory_lock))
+		return -EINTR;
+	if (p2pmig_mmio_enabled(p2p))
+		return 0;
+	up_read(&core->memory_lock);
+	dev_dbg(p2pmig_dev(p2p), "device access refused: memory disabled or not in D0 (%s)\n",
+		pci_power_name(core->pdev->current_state));
+	return -EIO;
+}
+
+/**
+ * p2pmig_mmio_end() - undo a successful p2pmig_mmio_begin()
+ * @p2p: device
+ */
+void p2pmig_mmio_end(struct p2pmig_device *p2p)
+{
+	up_read(&p2p->core.memory_lock);
+}
+
+/* a window of the per-device log limit, and the messages it lets through */
+#define P2PMIG_LOG_INTERVAL	(5 * HZ)
+#define P2PMIG_LOG_BURST	10
+
+/**
+ * p2pmig_log_allowed() - may one more message that userspace provoked go out?
+ * @p2p: device
+ * @missed: set to the number of messages suppressed since the last one
+ *	that went out, when this one may go out
+ *
+ * Any context.  See p2pmig_err().
+ *
+ * Return: true if the message may be printed.
+ */
+bool p2pmig_log_allowed(struct p2pmig_device *p2p, unsigned int *missed)
+{
+	struct p2pmig_log *l = &p2p->log;
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&l->lock, flags);
+	if (!l->begin || time_after(jiffies, l->begin + P2PMIG_LOG_INTERVAL)) {
+		l->begin = jiffies ? jiffies : 1;
+		l->printed = 0;
+	}
+	ok = l->printed < P2PMIG_LOG_BURST;
+	if (ok) {
+		l->printed++;
+		*missed = l->missed;
+		l->missed = 0;
+	} else {
+		l->missed++;
+	}
+	spin_unlock_irqrestore(&l->lock, flags);
+	return ok;
 }
 
 /* Quiesce, then stop; undo the quiesce if stopping fails. */
@@ -259,25 +358,34 @@ static struct file *p2pmig_arc_stop_to_resuming(struct p2pmig_device *p2p)
 	return p2pmig_file_get(f);
 }
 
-static const p2pmig_arc_fn p2pmig_arc_fns[P2PMIG_NR_STATES][P2PMIG_NR_STATES] = {
-	[P2PMIG_RUNNING][P2PMIG_RUNNING_P2P] = p2pmig_arc_running_to_running_p2p,
-	[P2PMIG_RUNNING_P2P][P2PMIG_RUNNING] = p2pmig_arc_running_p2p_to_running,
-	[P2PMIG_RUNNING_P2P][P2PMIG_STOP] = p2pmig_arc_running_p2p_to_stop,
-	[P2PMIG_STOP][P2PMIG_RUNNING_P2P] = p2pmig_arc_stop_to_running_p2p,
-	[P2PMIG_RUNNING][P2PMIG_STOP] = p2pmig_arc_running_to_stop,
-	[P2PMIG_STOP][P2PMIG_RUNNING] = p2pmig_arc_stop_to_running,
-	[P2PMIG_PRE_COPY][P2PMIG_PRE_COPY_P2P] = p2pmig_arc_pre_copy_to_pre_copy_p2p,
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_PRE_COPY] = p2pmig_arc_pre_copy_p2p_to_pre_copy,
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_STOP_COPY] = p2pmig_arc_pre_copy_p2p_to_stop_copy,
-	[P2PMIG_PRE_COPY][P2PMIG_STOP_COPY] = p2pmig_arc_pre_copy_to_stop_copy,
-	[P2PMIG_STOP_COPY][P2PMIG_STOP] = p2pmig_arc_stop_copy_to_stop,
-	[P2PMIG_PRE_COPY][P2PMIG_RUNNING] = p2pmig_arc_pre_copy_to_running,
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_RUNNING_P2P] = p2pmig_arc_pre_copy_p2p_to_running_p2p,
-	[P2PMIG_RESUMING][P2PMIG_STOP] = p2pmig_arc_resuming_to_stop,
-	[P2PMIG_RUNNING][P2PMIG_PRE_COPY] = p2pmig_arc_running_to_pre_copy,
-	[P2PMIG_RUNNING_P2P][P2PMIG_PRE_COPY_P2P] = p2pmig_arc_running_p2p_to_pre_copy_p2p,
-	[P2PMIG_STOP][P2PMIG_STOP_COPY] = p2pmig_arc_stop_to_stop_copy,
-	[P2PMIG_STOP][P2PMIG_RESUMING] = p2pmig_arc_stop_to_resuming,
+/*
+ * Every arc, and whether it may touch the device (then it is refused with
+ * -EIO while the device's memory is disabled or it is powered down).
+ */
+static const struct {
+	p2pmig_arc_fn fn;
+	bool device;
+} p2pmig_arc_fns[P2PMIG_NR_STATES][P2PMIG_NR_STATES] = {
+	[P2PMIG_RUNNING][P2PMIG_RUNNING_P2P] = { p2pmig_arc_running_to_running_p2p, true },
+	[P2PMIG_RUNNING_P2P][P2PMIG_RUNNING] = { p2pmig_arc_running_p2p_to_running, true },
+	[P2PMIG_RUNNING_P2P][P2PMIG_STOP] = { p2pmig_arc_running_p2p_to_stop, true },
+	[P2PMIG_STOP][P2PMIG_RUNNING_P2P] = { p2pmig_arc_stop_to_running_p2p, true },
+	[P2PMIG_RUNNING][P2PMIG_STOP] = { p2pmig_arc_running_to_stop, true },
+	[P2PMIG_STOP][P2PMIG_RUNNING] = { p2pmig_arc_stop_to_running, true },
+	[P2PMIG_PRE_COPY][P2PMIG_PRE_COPY_P2P] = { p2pmig_arc_pre_copy_to_pre_copy_p2p, true },
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_PRE_COPY] = { p2pmig_arc_pre_copy_p2p_to_pre_copy, true },
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_STOP_COPY] = { p2pmig_arc_pre_copy_p2p_to_stop_copy, true },
+	[P2PMIG_PRE_COPY][P2PMIG_STOP_COPY] = { p2pmig_arc_pre_copy_to_stop_copy, true },
+	[P2PMIG_STOP_COPY][P2PMIG_STOP] = { p2pmig_arc_stop_copy_to_stop, false },
+	[P2PMIG_PRE_COPY][P2PMIG_RUNNING] = { p2pmig_arc_pre_copy_to_running, false },
+	[P2PMIG_PRE_COPY_P2P][P2PMIG_RUNNING_P2P] = {
+		p2pmig_arc_pre_copy_p2p_to_running_p2p, false },
+	[P2PMIG_RESUMING][P2PMIG_STOP] = { p2pmig_arc_resuming_to_stop, true },
+	[P2PMIG_RUNNING][P2PMIG_PRE_COPY] = { p2pmig_arc_running_to_pre_copy, false },
+	[P2PMIG_RUNNING_P2P][P2PMIG_PRE_COPY_P2P] = {
+		p2pmig_arc_running_p2p_to_pre_copy_p2p, false },
+	[P2PMIG_STOP][P2PMIG_STOP_COPY] = { p2pmig_arc_stop_to_stop_copy, true },
+	[P2PMIG_STOP][P2PMIG_RESUMING] = { p2pmig_arc_stop_to_resuming, false },
 };
 
 /* Take one arc; on failure the state stays, or is ERROR if unknown. */
@@ -285,12 +393,17 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 {
 	struct p2pmig_mig *mig = &p2p->mig;
 	u32 cur = mig->state;
-	p2pmig_arc_fn fn = p2pmig_arc_fns[cur][next];
+	p2pmig_arc_fn fn = p2pmig_arc_fns[cur][next].fn;
 	struct file *res;
 	u64 start;
 
 	if (WARN_ON(!fn || p2pmig_fsm_arc(mig->features, cur, next) == P2PMIG_ARC_NONE))
 		return ERR_PTR(-EINVAL);
+	if (p2pmig_arc_fns[cur][next].device && !p2pmig_mmio_enabled(p2p)) {
+		dev_dbg(p2pmig_dev(p2p), "%s -> %s refused: memory disabled or not in D0\n",
+			p2pmig_state_name(cur), p2pmig_state_name(next));
+		return ERR_PTR(-EIO);
+	}
 
 	mig->arc_broke = false;
 	start = ktime_get_ns();
@@ -299,8 +412,9 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 			 PTR_ERR_OR_ZERO(res));
 	if (IS_ERR(res)) {
 		if (mig->arc_broke) {
-			dev_err(p2pmig_dev(p2p), "%s -> %s failed (%ld), device state unknown: ERROR\n",
-				p2pmig_state_name(cur), p2pmig_state_name(next), PTR_ERR(res));
+			p2pmig_err(p2p, "%s -> %s failed (%ld), device state unknown: ERROR\n",
+				   p2pmig_state_name(cur), p2pmig_state_name(next),
+				   PTR_ERR(res));
 			end_save(p2p);
 			end_resume(p2p);
 			mig->state = P2PMIG_ERROR;
@@ -326,6 +440,9 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 	u32 from, next;
 	int ret;
 
+	/* arcs may touch the device: memory_lock first (see p2pmig_mmio_enabled()) */
+	if (down_read_killable(&p2p->core.memory_lock))
+		return ERR_PTR(-EINTR);
 	mutex_lock(&mig->state_mutex);
 	from = mig->state;
 	while (mig->state != new_state) {
@@ -349,6 +466,7 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 	trace_p2pmig_set_state(p2pmig_dev(p2p), from, new_state,
 			       ktime_get_ns() - start, PTR_ERR_OR_ZERO(res));
 	mutex_unlock(&mig->state_mutex);
+	up_read(&p2p->core.memory_lock);
 	return res;
 }
 
@@ -429,6 +547,7 @@ int p2pmig_mig_device_feature(struct p2pmig_device *p2p, u32 flags,
  */
 void p2pmig_mig_init(struct p2pmig_device *p2p, u32 features)
 {
+	spin_lock_init(&p2p->log.lock);
 	mutex_init(&p2p->mig.state_mutex);
 	init_waitqueue_head(&p2p->mig.dirty_wq);
 	p2p->mig.state = P2PMIG_RUNNING;
@@ -480,13 +599,15 @@ void p2pmig_mig_close(struct p2pmig_device *p2p)
 
 	/*
 	 * The user may have left the function in low power; runtime resume
-	 * takes memory_lock, so before the state mutex.
+	 * takes memory_lock, so before it and the state mutex.  A function
+	 * whose memory is off is left as it is (it is reset next anyway).
 	 */
 	if (be(p2p)->release && !pm_runtime_resume_and_get(&pdev->dev)) {
-		if (pdev->current_state == PCI_D0) {
+		if (!p2pmig_mmio_begin(p2p)) {
 			mutex_lock(&p2p->mig.state_mutex);
 			be(p2p)->release(p2p);
 			mutex_unlock(&p2p->mig.state_mutex);
+			p2pmig_mmio_end(p2p);
 		}
 		pm_runtime_put(&pdev->dev);
 	}

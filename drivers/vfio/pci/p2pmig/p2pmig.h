@@ -7,8 +7,11 @@
 #ifndef P2PMIG_H
 #define P2PMIG_H
 
+#include <linux/atomic.h>
+#include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
@@ -19,6 +22,20 @@
 
 struct p2pmig_backend;
 struct p2pmig_file;
+
+/**
+ * enum p2pmig_inject - failures the tests can inject (debugfs)
+ * @P2PMIG_INJECT_QUIESCE: a quiesce finds a queue that does not stop
+ * @P2PMIG_NR_INJECT: their number
+ *
+ * /sys/kernel/debug/p2pmig/<device>/inject_* hold how many of the next
+ * calls fail; paths that real hardware takes rarely (a queue held up by
+ * pause frames) can so be tested on QEMU's model.
+ */
+enum p2pmig_inject {
+	P2PMIG_INJECT_QUIESCE,
+	P2PMIG_NR_INJECT,
+};
 
 /**
  * struct p2pmig_mig - migration state of one device
@@ -45,12 +62,36 @@ struct p2pmig_mig {
 };
 
 /**
+ * struct p2pmig_log - a device's limit on messages userspace can provoke
+ * @lock: protects the fields below
+ * @begin: jiffies at the start of the current window
+ * @printed: messages printed in this window
+ * @missed: messages suppressed since the last one printed
+ */
+struct p2pmig_log {
+	spinlock_t lock;	/* see above */
+	unsigned long begin;
+	unsigned int printed;
+	unsigned int missed;
+};
+
+/**
  * struct p2pmig_device - a VF bound to p2pmig
  * @core: the vfio-pci-core device this driver extends
  * @backend: the device backend matched from the PCI ID table
  * @priv: the backend's private per-device data (@backend->priv_size bytes)
  * @bar0: the driver's own mapping of BAR0, for backend register access
  * @mig: migration state
+ * @log: rate limit of the messages userspace can provoke (p2pmig_err())
+ * @ioeventfds: VFIO_DEVICE_IOEVENTFD registrations (main.c), under
+ *	@ioeventfds_lock
+ * @ioeventfds_lock: protects @ioeventfds and @nr_ioeventfds
+ * @nr_ioeventfds: entries in @ioeventfds
+ * @ioeventfd_map: our own mapping of each BAR an ioeventfd writes to
+ * @core_vm_ops: vfio-pci-core's vm_operations of BAR mappings, which the
+ *	ones of BAR0 mappings with the trapped page in them wrap (main.c)
+ * @debugfs: the device's debugfs directory, or NULL
+ * @inject: failures to inject, by enum p2pmig_inject (debugfs; tests)
  */
 struct p2pmig_device {
 	struct vfio_pci_core_device core;
@@ -58,6 +99,14 @@ struct p2pmig_device {
 	void *priv;
 	void __iomem *bar0;
 	struct p2pmig_mig mig;
+	struct p2pmig_log log;
+	struct list_head ioeventfds;
+	struct mutex ioeventfds_lock;	/* see above */
+	unsigned int nr_ioeventfds;
+	void __iomem *ioeventfd_map[PCI_STD_NUM_BARS];
+	const struct vm_operations_struct *core_vm_ops;
+	struct dentry *debugfs;
+	atomic_t inject[P2PMIG_NR_INJECT];
 };
 
 static inline struct p2pmig_device *to_p2pmig(struct vfio_device *vdev)
@@ -69,5 +118,44 @@ static inline struct device *p2pmig_dev(struct p2pmig_device *p2p)
 {
 	return &p2p->core.pdev->dev;
 }
+
+bool p2pmig_log_allowed(struct p2pmig_device *p2p, unsigned int *missed);
+
+/*
+ * p2pmig_err() - log an error that userspace can provoke at will
+ *
+ * A rejected stream, a refused arc or request: a VMM may repeat them in a
+ * loop, and the host's log is not its to flood.  The first messages of a
+ * window go out in full, the rest are counted and the count is reported
+ * with the next one that goes out.
+ */
+#define p2pmig_err(p2p, fmt, ...)						\
+do {										\
+	struct p2pmig_device *__p2p = (p2p);					\
+	unsigned int __missed = 0;						\
+										\
+	if (p2pmig_log_allowed(__p2p, &__missed)) {				\
+		if (__missed)							\
+			dev_err(p2pmig_dev(__p2p), "%u similar messages suppressed\n", \
+				__missed);					\
+		dev_err(p2pmig_dev(__p2p), fmt, ##__VA_ARGS__);			\
+	}									\
+} while (0)
+
+/**
+ * p2pmig_inject() - should this call fail, as a test asked?
+ * @p2p: device
+ * @what: which failure
+ *
+ * Return: true once for each failure a test asked for (debugfs).
+ */
+static inline bool p2pmig_inject(struct p2pmig_device *p2p, enum p2pmig_inject what)
+{
+	return atomic_add_unless(&p2p->inject[what], -1, 0);
+}
+
+bool p2pmig_mmio_enabled(struct p2pmig_device *p2p);
+int p2pmig_mmio_begin(struct p2pmig_device *p2p);
+void p2pmig_mmio_end(struct p2pmig_device *p2p);
 
 #endif /* P2PMIG_H */

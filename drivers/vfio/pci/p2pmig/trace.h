@@ -99,6 +99,26 @@ TRACE_EVENT(p2pmig_stream,
 		  __entry->total, __entry->ns)
 );
 
+/* a step of a backend inside an arc or a data_fd write (e.g. "replay") */
+TRACE_EVENT(p2pmig_step,
+	TP_PROTO(struct device *d, const char *what, u64 ns, int ret),
+	TP_ARGS(d, what, ns, ret),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__array(char, what, 16)
+		__field(u64, ns)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		strscpy(__entry->what, what, sizeof(__entry->what));
+		__entry->ns = ns;
+		__entry->ret = ret;
+	),
+	TP_printk("%s %s %llu ns ret=%d", __get_str(dev), __entry->what,
+		  __entry->ns, __entry->ret)
+);
+
 /* a guest access to the trapped part of BAR0 (value as seen by the guest) */
 TRACE_EVENT(p2pmig_trap,
 	TP_PROTO(struct device *d, u32 off, u32 val, bool write),
