@@ -19,6 +19,13 @@
 #define P2PMIG_HAVE_DETACH_IOAS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0))
 /* 6.10: __assign_str() in trace events takes the field name only */
 #define P2PMIG_HAVE_ASSIGN_STR_1	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0))
+/*
+ * 6.12: vfio-pci-core maps a BAR mapping page by page at fault time (with
+ * .huge_fault) and revokes it through the device file's address_space;
+ * before, it mapped the whole vma at the first fault and revoked the vmas
+ * on its vma_list.
+ */
+#define P2PMIG_HAVE_PER_PAGE_BAR_FAULT	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0))
 /* 6.15: PASID attach/detach */
 #define P2PMIG_HAVE_PASID_OPS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0))
 /* 6.17: VF token match for iommufd cdev binds */

@@ -9,6 +9,7 @@
  *
  * Copyright (C) 2026 The p2pmig authors
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
@@ -38,6 +39,8 @@ static int p2pmig_init_dev(struct vfio_device *vdev)
 	ret = vfio_pci_core_init_dev(vdev);
 	if (ret)
 		return ret;
+	INIT_LIST_HEAD(&p2p->ioeventfds);
+	mutex_init(&p2p->ioeventfds_lock);
 	if (READ_ONCE(enable_p2p))
 		features |= P2PMIG_F_P2P;
 	if (READ_ONCE(enable_pre_copy))
@@ -51,6 +54,7 @@ static void p2pmig_release_dev(struct vfio_device *vdev)
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 
 	p2pmig_mig_release(p2p);
+	mutex_destroy(&p2p->ioeventfds_lock);
 	kfree(p2p->priv);
 	vfio_pci_core_release_dev(vdev);
 }
@@ -67,12 +71,6 @@ static int p2pmig_open_device(struct vfio_device *vdev)
 	p2pmig_mig_open(p2p);
 	vfio_pci_core_finish_enable(&p2p->core);
 	return 0;
-}
-
-static void p2pmig_close_device(struct vfio_device *vdev)
-{
-	p2pmig_mig_close(to_p2pmig(vdev));
-	vfio_pci_core_close_device(vdev);
 }
 
 /* Is [off, off + count) of region @index in the backend's trapped range? */
@@ -218,21 +216,157 @@ static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 	return ret;
 }
 
+/*
+ * Mappings of BAR0 that cover the trapped page.  A program may map a BAR
+ * whole without reading the sparse mmap areas (many do, the kernel's own
+ * VFIO selftests among them): the mapping is made, only the trapped pages
+ * are never mapped - an access to them through it gets SIGBUS, as one to a
+ * BAR whose memory is disabled does - while read() and write() still reach
+ * the trap.  The rest of the mapping is vfio-pci-core's own, revoked by it
+ * on reset and power changes like any other.
+ */
+static struct p2pmig_device *vma_p2pmig(struct vm_area_struct *vma)
+{
+	return container_of((struct vfio_pci_core_device *)vma->vm_private_data,
+			    struct p2pmig_device, core);
+}
+
+/* The BAR offset an address of a mapping made by vfio_pci_core_mmap() maps. */
+static u64 vma_bar_offset(struct vm_area_struct *vma, unsigned long addr)
+{
+#if P2PMIG_HAVE_PER_PAGE_BAR_FAULT
+	/* vm_pgoff is still the region offset */
+	return (((u64)vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK) +
+	       (addr - vma->vm_start);
+#else
+	/* vm_pgoff was made the BAR's first PFN */
+	return ((u64)vma->vm_pgoff << PAGE_SHIFT) -
+	       pci_resource_start(vma_p2pmig(vma)->core.pdev, VFIO_PCI_BAR0_REGION_INDEX) +
+	       (addr - vma->vm_start);
+#endif
+}
+
+/* Does [@off, @off + @size) of BAR0 meet the trapped range's pages? */
+static bool bar0_range_trapped(const struct p2pmig_backend *be, u64 off, u64 size)
+{
+	u64 start = round_down(be->trap_offset, PAGE_SIZE);
+	u64 end = round_up((u64)be->trap_offset + be->trap_size, PAGE_SIZE);
+
+	return be->trap_size && off < end && off + size > start;
+}
+
+#if P2PMIG_HAVE_PER_PAGE_BAR_FAULT
+static vm_fault_t p2pmig_bar0_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct p2pmig_device *p2p = vma_p2pmig(vma);
+	const struct vm_operations_struct *core_ops = p2p->core_vm_ops;
+	unsigned long size = PAGE_SIZE << order;
+	unsigned long addr = ALIGN_DOWN(vmf->address, size);
+
+	if (addr < vma->vm_start || addr + size > vma->vm_end ||
+	    bar0_range_trapped(p2p->backend, vma_bar_offset(vma, addr), size))
+		return order ? VM_FAULT_FALLBACK : VM_FAULT_SIGBUS;
+	if (!order)
+		return core_ops->fault(vmf);
+	return core_ops->huge_fault ? core_ops->huge_fault(vmf, order) : VM_FAULT_FALLBACK;
+}
+
+static vm_fault_t p2pmig_bar0_fault(struct vm_fault *vmf)
+{
+	return p2pmig_bar0_huge_fault(vmf, 0);
+}
+
+static const struct vm_operations_struct p2pmig_bar0_vm_ops = {
+	.fault		= p2pmig_bar0_fault,
+	.huge_fault	= p2pmig_bar0_huge_fault,
+};
+
+#else
+/* vfio-pci-core's entry of its vma_list (6.1, private there; same layout) */
+struct p2pmig_core_mmap_vma {
+	struct vm_area_struct *vma;
+	struct list_head vma_next;
+};
+
+/*
+ * vfio-pci-core's fault maps the whole vma at once, trapped page
+ * included: map page by page here instead, and put the vma on the core's
+ * vma_list (taking its locks in its order) so that the core still revokes
+ * it on reset and power changes; the core frees the entry then.
+ */
+static vm_fault_t p2pmig_bar0_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct p2pmig_device *p2p = vma_p2pmig(vma);
+	struct vfio_pci_core_device *core = &p2p->core;
+	unsigned long pfn = vma->vm_pgoff + ((vmf->address - vma->vm_start) >> PAGE_SHIFT);
+	struct p2pmig_core_mmap_vma *mv;
+	vm_fault_t ret;
+
+	if (bar0_range_trapped(p2p->backend, vma_bar_offset(vma, vmf->address), PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	mutex_lock(&core->vma_lock);
+	down_read(&core->memory_lock);
+	if (core->pm_runtime_engaged || !p2pmig_mmio_enabled(p2p)) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	list_for_each_entry(mv, &core->vma_list, vma_next)
+		if (mv->vma == vma)
+			goto insert;
+	mv = kmalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
+	if (!mv) {
+		ret = VM_FAULT_OOM;
+		goto out;
+	}
+	mv->vma = vma;
+	list_add(&mv->vma_next, &core->vma_list);
+insert:
+	ret = vmf_insert_pfn(vma, vmf->address, pfn);
+out:
+	up_read(&core->memory_lock);
+	mutex_unlock(&core->vma_lock);
+	return ret;
+}
+
+static void p2pmig_bar0_vm_open(struct vm_area_struct *vma)
+{
+	vma_p2pmig(vma)->core_vm_ops->open(vma);
+}
+
+static void p2pmig_bar0_vm_close(struct vm_area_struct *vma)
+{
+	vma_p2pmig(vma)->core_vm_ops->close(vma);
+}
+
+static const struct vm_operations_struct p2pmig_bar0_vm_ops = {
+	.open		= p2pmig_bar0_vm_open,
+	.close		= p2pmig_bar0_vm_close,
+	.fault		= p2pmig_bar0_fault,
+};
+#endif
+
 static int p2pmig_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 {
 	unsigned int index = vma->vm_pgoff >> (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT);
 	u64 pgoff = vma->vm_pgoff & ((1ULL << (VFIO_PCI_OFFSET_SHIFT - PAGE_SHIFT)) - 1);
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
-	const struct p2pmig_backend *be = p2p->backend;
-	u64 start = pgoff << PAGE_SHIFT, end = start + vma->vm_end - vma->vm_start;
+	u64 start = pgoff << PAGE_SHIFT;
+	int ret;
 
-	if (index == VFIO_PCI_BAR0_REGION_INDEX && be->trap_size &&
-	    start < be->trap_offset + be->trap_size && end > be->trap_offset) {
-		dev_dbg(p2pmig_dev(p2p), "mmap of BAR0 %#llx-%#llx covers the trapped %#x-%#x\n",
-			start, end - 1, be->trap_offset, be->trap_offset + be->trap_size - 1);
+	ret = vfio_pci_core_mmap(vdev, vma);
+	if (ret || index != VFIO_PCI_BAR0_REGION_INDEX ||
+	    !bar0_range_trapped(p2p->backend, start, vma->vm_end - vma->vm_start))
+		return ret;
+	/* the core's ops are the same for every mapping: keep them once */
+	cmpxchg(&p2p->core_vm_ops, NULL, vma->vm_ops);
+	if (WARN_ON_ONCE(p2p->core_vm_ops != vma->vm_ops))
 		return -EINVAL;
-	}
-	return vfio_pci_core_mmap(vdev, vma);
+	vma->vm_ops = &p2pmig_bar0_vm_ops;
+	dev_dbg(p2pmig_dev(p2p), "BAR0 %#llx-%#llx mapped without its trapped pages\n",
+		start, start + (vma->vm_end - vma->vm_start) - 1);
+	return 0;
 }
 
 /* a range of a BAR that QEMU must not map (page-rounded by the caller) */
@@ -392,43 +526,210 @@ out:
 #endif
 
 /*
- * An ioeventfd writes to the BAR straight from the kernel, past read() and
- * write(): none may land in the trapped range.
+ * VFIO_DEVICE_IOEVENTFD.  An ioeventfd writes to a BAR straight from the
+ * kernel, past read() and write(): none may land in the trapped range.
+ * vfio-pci-core would fetch the user's arguments again after any check of
+ * ours, so p2pmig serves the ioctl itself, from one copy, with the core's
+ * rules: naturally sized writes to a memory BAR outside the MSI-X table,
+ * at most P2PMIG_IOEVENTFD_MAX per device, a duplicate is -EEXIST, fd -1
+ * removes, all of them go away when the device is closed.
  */
-static long p2pmig_check_ioeventfd(struct p2pmig_device *p2p, unsigned long arg)
+#define P2PMIG_IOEVENTFD_MAX	1000
+
+/**
+ * struct p2pmig_ioeventfd - one registered ioeventfd
+ * @node: in p2pmig_device.ioeventfds
+ * @p2p: the device
+ * @virqfd: the eventfd's hook
+ * @addr: where it writes (our own mapping of the BAR)
+ * @pos: its region offset (index and BAR offset), to find duplicates
+ * @data: the value it writes
+ * @count: bytes: 1, 2, 4 or 8
+ */
+struct p2pmig_ioeventfd {
+	struct list_head node;
+	struct p2pmig_device *p2p;
+	struct virqfd *virqfd;
+	void __iomem *addr;
+	u64 pos;
+	u64 data;
+	u8 count;
+};
+
+static void ioeventfd_write(struct p2pmig_ioeventfd *e)
+{
+	switch (e->count) {
+	case 1:
+		iowrite8(e->data, e->addr);
+		break;
+	case 2:
+		iowrite16(e->data, e->addr);
+		break;
+	case 4:
+		iowrite32(e->data, e->addr);
+		break;
+#ifdef writeq
+	case 8:
+		writeq(e->data, e->addr);
+		break;
+#endif
+	}
+}
+
+/* The eventfd fired (atomic context): write now if memory_lock is free. */
+static int ioeventfd_handler(void *opaque, void *unused)
+{
+	struct p2pmig_ioeventfd *e = opaque;
+	struct vfio_pci_core_device *core = &e->p2p->core;
+
+	if (!down_read_trylock(&core->memory_lock))
+		return 1;	/* the thread does it */
+	if (p2pmig_mmio_enabled(e->p2p))
+		ioeventfd_write(e);
+	up_read(&core->memory_lock);
+	return 0;
+}
+
+static void ioeventfd_thread(void *opaque, void *unused)
+{
+	struct p2pmig_ioeventfd *e = opaque;
+	struct vfio_pci_core_device *core = &e->p2p->core;
+
+	down_read(&core->memory_lock);
+	if (p2pmig_mmio_enabled(e->p2p))
+		ioeventfd_write(e);
+	up_read(&core->memory_lock);
+}
+
+/* Our own mapping of a memory BAR, made once (under ioeventfds_lock). */
+static void __iomem *ioeventfd_bar(struct p2pmig_device *p2p, int bar)
+{
+	if (!p2p->ioeventfd_map[bar])
+		p2p->ioeventfd_map[bar] = pci_iomap(p2p->core.pdev, bar, 0);
+	return p2p->ioeventfd_map[bar];
+}
+
+static long p2pmig_ioeventfd(struct p2pmig_device *p2p, void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_device_ioeventfd, fd);
-	struct vfio_device_ioeventfd ioeventfd;
-	u32 size;
-	int ret;
+	struct vfio_pci_core_device *core = &p2p->core;
+	struct vfio_device_ioeventfd req;
+	struct p2pmig_ioeventfd *e;
+	unsigned int bar, count;
+	void __iomem *map;
+	u64 off;
+	long ret;
 
-	if (copy_from_user(&ioeventfd, (void __user *)arg, minsz))
+	/* the one and only fetch of the user's arguments */
+	if (copy_from_user(&req, arg, minsz))
 		return -EFAULT;
-	size = ioeventfd.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
-	ret = p2pmig_trapped(p2p, VFIO_PCI_OFFSET_TO_INDEX(ioeventfd.offset),
-			     ioeventfd.offset & VFIO_PCI_OFFSET_MASK, size ? size : 1);
-	if (ret) {
-		dev_dbg(p2pmig_dev(p2p), "no ioeventfd at BAR0 %#llx: the range is trapped\n",
-			ioeventfd.offset & VFIO_PCI_OFFSET_MASK);
+	if (req.argsz < minsz)
+		return -EINVAL;
+	count = req.flags & VFIO_DEVICE_IOEVENTFD_SIZE_MASK;
+	if ((req.flags & ~VFIO_DEVICE_IOEVENTFD_SIZE_MASK) || hweight8(count) != 1 ||
+	    req.fd < -1)
+		return -EINVAL;
+#ifndef writeq
+	if (count == 8)
+		return -EINVAL;
+#endif
+	bar = VFIO_PCI_OFFSET_TO_INDEX(req.offset);
+	off = req.offset & VFIO_PCI_OFFSET_MASK;
+	if (bar > VFIO_PCI_BAR5_REGION_INDEX ||
+	    !(pci_resource_flags(core->pdev, bar) & IORESOURCE_MEM) ||
+	    off + count > pci_resource_len(core->pdev, bar))
+		return -EINVAL;
+	if (bar == core->msix_bar &&
+	    !(off + count <= core->msix_offset ||
+	      off >= core->msix_offset + core->msix_size))
+		return -EINVAL;
+	if (p2pmig_trapped(p2p, bar, off, count)) {
+		dev_dbg(p2pmig_dev(p2p), "no ioeventfd at BAR%u %#llx: the range is trapped\n",
+			bar, off);
 		return -EINVAL;
 	}
-	return 0;
+
+	mutex_lock(&p2p->ioeventfds_lock);
+	list_for_each_entry(e, &p2p->ioeventfds, node) {
+		if (e->pos != req.offset || e->data != req.data || e->count != count)
+			continue;
+		if (req.fd == -1) {
+			vfio_virqfd_disable(&e->virqfd);
+			list_del(&e->node);
+			kfree(e);
+			p2p->nr_ioeventfds--;
+			ret = 0;
+		} else {
+			ret = -EEXIST;
+		}
+		goto out;
+	}
+	ret = -ENODEV;
+	if (req.fd < 0)
+		goto out;
+	ret = -ENOSPC;
+	if (p2p->nr_ioeventfds >= P2PMIG_IOEVENTFD_MAX)
+		goto out;
+	ret = -ENOMEM;
+	map = ioeventfd_bar(p2p, bar);
+	if (!map)
+		goto out;
+	e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		goto out;
+	e->p2p = p2p;
+	e->addr = map + off;
+	e->pos = req.offset;
+	e->data = req.data;
+	e->count = count;
+	ret = vfio_virqfd_enable(e, ioeventfd_handler, ioeventfd_thread, NULL,
+				 &e->virqfd, req.fd);
+	if (ret) {
+		kfree(e);
+		goto out;
+	}
+	list_add(&e->node, &p2p->ioeventfds);
+	p2p->nr_ioeventfds++;
+out:
+	mutex_unlock(&p2p->ioeventfds_lock);
+	return ret;
+}
+
+/* The device is closed: its ioeventfds go. */
+static void p2pmig_ioeventfds_release(struct p2pmig_device *p2p)
+{
+	struct p2pmig_ioeventfd *e, *tmp;
+
+	mutex_lock(&p2p->ioeventfds_lock);
+	list_for_each_entry_safe(e, tmp, &p2p->ioeventfds, node) {
+		vfio_virqfd_disable(&e->virqfd);
+		list_del(&e->node);
+		kfree(e);
+	}
+	p2p->nr_ioeventfds = 0;
+	mutex_unlock(&p2p->ioeventfds_lock);
+}
+
+static void p2pmig_close_device(struct vfio_device *vdev)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	p2pmig_ioeventfds_release(p2p);
+	p2pmig_mig_close(p2p);
+	vfio_pci_core_close_device(vdev);
 }
 
 static long p2pmig_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			 unsigned long arg)
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
-	long ret;
 
-	if (cmd == VFIO_DEVICE_IOEVENTFD && p2p->backend->trap_size) {
-		ret = p2pmig_check_ioeventfd(p2p, arg);
-		if (ret)
-			return ret;
-	}
+	if (cmd == VFIO_DEVICE_IOEVENTFD)
+		return p2pmig_ioeventfd(p2p, (void __user *)arg);
 #if !P2PMIG_HAVE_REGION_INFO_OP
 	if (cmd == VFIO_DEVICE_GET_REGION_INFO) {
-		ret = p2pmig_get_region_info(p2p, (void __user *)arg);
+		long ret = p2pmig_get_region_info(p2p, (void __user *)arg);
+
 		if (ret != -ENOIOCTLCMD)
 			return ret;
 	}
@@ -480,6 +781,39 @@ static const struct vfio_device_ops p2pmig_ops = {
 #endif
 };
 
+/* /sys/kernel/debug/p2pmig/: a directory per bound device */
+static struct dentry *p2pmig_debugfs_root;
+
+/*
+ * Fault injection for the tests: inject_quiesce holds how many of the
+ * next quiesces fail (as if a queue never stopped), so that the recovery
+ * of paths only real hardware takes can be tested on QEMU's model.
+ */
+static int inject_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int inject_set(void *data, u64 val)
+{
+	if (val > 1000)
+		return -EINVAL;
+	atomic_set(data, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(inject_fops, inject_get, inject_set, "%llu\n");
+
+static void p2pmig_debugfs_init(struct p2pmig_device *p2p)
+{
+	if (IS_ERR_OR_NULL(p2pmig_debugfs_root))
+		return;
+	p2p->debugfs = debugfs_create_dir(pci_name(p2p->core.pdev), p2pmig_debugfs_root);
+	debugfs_create_file_unsafe("inject_quiesce", 0600, p2p->debugfs,
+				   &p2p->inject[P2PMIG_INJECT_QUIESCE], &inject_fops);
+}
+
 static int p2pmig_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	const struct p2pmig_backend *backend = (const void *)id->driver_data;
@@ -525,6 +859,7 @@ static int p2pmig_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = vfio_pci_core_register_device(&p2p->core);
 	if (ret)
 		goto err_put;
+	p2pmig_debugfs_init(p2p);
 
 	dev_info(&pdev->dev, "%s %s bound, migration:%s%s%s\n", backend->name,
 		 pdev->is_virtfn ? "VF" : "function",
@@ -544,10 +879,18 @@ static void p2pmig_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *core = dev_get_drvdata(&pdev->dev);
 	struct p2pmig_device *p2p = to_p2pmig(&core->vdev);
+	void __iomem *maps[PCI_STD_NUM_BARS];
 	void __iomem *bar0 = p2p->bar0;
+	int i;
 
+	debugfs_remove_recursive(p2p->debugfs);
 	vfio_pci_core_unregister_device(core);
+	/* closed for good: no ioeventfd uses the mappings any more */
+	memcpy(maps, p2p->ioeventfd_map, sizeof(maps));
 	vfio_put_device(&core->vdev);
+	for (i = 0; i < PCI_STD_NUM_BARS; i++)
+		if (maps[i])
+			pci_iounmap(pdev, maps[i]);
 	pci_iounmap(pdev, bar0);
 }
 
@@ -581,7 +924,25 @@ static struct pci_driver p2pmig_pci_driver = {
 	.err_handler		= &p2pmig_err_handlers,
 	.driver_managed_dma	= true,
 };
-module_pci_driver(p2pmig_pci_driver);
+
+static int __init p2pmig_init(void)
+{
+	int ret;
+
+	p2pmig_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	ret = pci_register_driver(&p2pmig_pci_driver);
+	if (ret)
+		debugfs_remove_recursive(p2pmig_debugfs_root);
+	return ret;
+}
+module_init(p2pmig_init);
+
+static void __exit p2pmig_exit(void)
+{
+	pci_unregister_driver(&p2pmig_pci_driver);
+	debugfs_remove_recursive(p2pmig_debugfs_root);
+}
+module_exit(p2pmig_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The p2pmig authors");
