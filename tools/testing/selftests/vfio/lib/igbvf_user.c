@@ -307,6 +307,14 @@ int igbvf_user_set_mac(struct igbvf_user *u, const uint8_t mac[6])
 	return ret;
 }
 
+int igbvf_user_add_uc_filter(struct igbvf_user *u, const uint8_t mac[6])
+{
+	uint32_t msg[3] = { IGBVF_MSG_SET_MAC | 2u << IGBVF_MSG_INFO_SHIFT };
+
+	mac_to_words(mac, &msg[1]);
+	return igbvf_user_mbx(u, msg, 3, NULL, 0);
+}
+
 /* bits 4..15 of the last two address bytes: the filter's default (MO=0) */
 uint16_t igbvf_user_mc_hash(const uint8_t mac[6])
 {

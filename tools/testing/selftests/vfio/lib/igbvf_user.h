@@ -128,6 +128,8 @@ int igbvf_user_move_to(struct igbvf_user *u, struct vfio_dev *dev);
 int igbvf_user_mbx(struct igbvf_user *u, const uint32_t *msg, int len,
 		   uint32_t *reply, int rlen);
 int igbvf_user_set_mac(struct igbvf_user *u, const uint8_t mac[6]);
+/* an extra unicast address the PF delivers to this VF (SET_MAC, ADD) */
+int igbvf_user_add_uc_filter(struct igbvf_user *u, const uint8_t mac[6]);
 /* the 12-bit MTA hash the igbvf driver sends for a multicast address */
 uint16_t igbvf_user_mc_hash(const uint8_t mac[6]);
 int igbvf_user_add_multicast(struct igbvf_user *u, const uint8_t mac[6]);
