@@ -12,6 +12,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/pm_runtime.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -95,25 +96,23 @@ static int p2pmig_trapped(struct p2pmig_device *p2p, unsigned int index,
 /*
  * One dword of the trapped range, as vfio-pci-core guards BAR access: not
  * while a reset holds memory_lock, not while the function is powered down
- * (the user may put it in D3hot, or ask for runtime low power).
+ * (the user may put it in D3hot) or its memory is disabled.
  */
 static int p2pmig_trap_dword(struct p2pmig_device *p2p, u64 off, u32 *val,
 			     bool write)
 {
-	struct vfio_pci_core_device *core = &p2p->core;
-	int ret = 0;
+	int ret;
 
-	down_read(&core->memory_lock);
-	if (core->pdev->current_state >= PCI_D3hot)
-		ret = -EIO;
-	else if (write)
+	ret = p2pmig_mmio_begin(p2p);
+	if (ret)
+		return ret;
+	if (write)
 		p2p->backend->trap_write(p2p, off, *val);
 	else
 		*val = p2p->backend->trap_read(p2p, off);
-	up_read(&core->memory_lock);
-	if (!ret)
-		trace_p2pmig_trap(p2pmig_dev(p2p), off, *val, write);
-	return ret;
+	p2pmig_mmio_end(p2p);
+	trace_p2pmig_trap(p2pmig_dev(p2p), off, *val, write);
+	return 0;
 }
 
 static ssize_t p2pmig_trap_read(struct p2pmig_device *p2p, char __user *buf,
@@ -161,7 +160,12 @@ static ssize_t p2pmig_read(struct vfio_device *vdev, char __user *buf,
 	if (!ret)
 		return vfio_pci_core_read(vdev, buf, count, ppos);
 	if (ret > 0) {
+		/* as vfio-pci-core does: a runtime-suspended function wakes up */
+		ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
+		if (ret)
+			return ret;
 		ret = p2pmig_trap_read(p2p, buf, count, off);
+		pm_runtime_put(&p2p->core.pdev->dev);
 		if (ret > 0)
 			*ppos += ret;
 	}
@@ -209,7 +213,11 @@ static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 		return ret;
 	}
 	if (ret > 0) {
+		ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
+		if (ret)
+			return ret;
 		ret = p2pmig_trap_write(p2p, buf, count, off);
+		pm_runtime_put(&p2p->core.pdev->dev);
 		if (ret > 0)
 			*ppos += ret;
 	}
