@@ -22,14 +22,6 @@
 #include "lib/vfio_util.h"
 #include "stream.h"
 
-#define STOP		VFIO_DEVICE_STATE_STOP
-#define RUNNING		VFIO_DEVICE_STATE_RUNNING
-#define STOP_COPY	VFIO_DEVICE_STATE_STOP_COPY
-#define RESUMING	VFIO_DEVICE_STATE_RESUMING
-#define RUNNING_P2P	VFIO_DEVICE_STATE_RUNNING_P2P
-#define PRE_COPY	VFIO_DEVICE_STATE_PRE_COPY
-#define PRE_COPY_P2P	VFIO_DEVICE_STATE_PRE_COPY_P2P
-
 /* 82576 VF registers */
 #define VTSTATUS	0x0008
 #define VMBMEM(i)	(0x0800 + 4 * (i))
@@ -122,22 +114,6 @@ FIXTURE_TEARDOWN(mig)
 	close_pair(&self->p);
 }
 
-static uint32_t state_of(struct vfio_dev *d)
-{
-	uint32_t s = ~0u;
-
-	mig_get_state(d->fd, &s);
-	return s;
-}
-
-static uint32_t reg(struct vfio_dev *d, unsigned int off)
-{
-	uint32_t v = ~0u;
-
-	vfio_bar0_read32(d, off, &v);
-	return v;
-}
-
 /* Save @d's whole stream through STOP_COPY; the device ends in RUNNING. */
 static ssize_t save_stream(struct vfio_dev *d, uint8_t *buf, size_t cap)
 {
@@ -162,7 +138,7 @@ TEST_F(mig, migration_feature_offers_stop_copy_p2p_and_pre_copy)
 	ASSERT_EQ(0, mig_get_flags(self->p.a.fd, &flags));
 	EXPECT_EQ(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | VFIO_MIGRATION_PRE_COPY,
 		  flags);
-	EXPECT_EQ(RUNNING, state_of(&self->p.a));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
 }
 
 TEST_F(mig, each_state_is_reached_from_running_with_a_data_fd_exactly_where_due)
@@ -180,21 +156,21 @@ TEST_F(mig, each_state_is_reached_from_running_with_a_data_fd_exactly_where_due)
 
 		ret = mig_set_state(self->p.a.fd, t, &fd);
 		ASSERT_EQ(0, ret) TH_LOG("RUNNING -> %s: %s", mig_state_name(t), strerror(-ret));
-		EXPECT_EQ(t, state_of(&self->p.a));
+		EXPECT_EQ(t, mig_state_of(self->p.a.fd));
 		EXPECT_EQ(wants_fd, fd >= 0) TH_LOG("%s", mig_state_name(t));
 		if (fd >= 0)
 			close(fd);
 		if (t == RESUMING) {
 			/* an empty stream cannot be loaded: reset to leave */
 			EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, STOP, NULL));
-			EXPECT_EQ(RESUMING, state_of(&self->p.a));
+			EXPECT_EQ(RESUMING, mig_state_of(self->p.a.fd));
 			ASSERT_EQ(0, ioctl(self->p.a.fd, VFIO_DEVICE_RESET));
 		} else {
 			ret = mig_set_state(self->p.a.fd, RUNNING, &fd);
 			EXPECT_EQ(0, ret) TH_LOG("%s -> RUNNING", mig_state_name(t));
 			EXPECT_EQ(-1, fd);
 		}
-		EXPECT_EQ(RUNNING, state_of(&self->p.a));
+		EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
 	}
 }
 
@@ -203,7 +179,7 @@ TEST_F(mig, error_and_unknown_states_cannot_be_requested)
 	EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, VFIO_DEVICE_STATE_ERROR, NULL));
 	EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, 8, NULL));
 	EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, 0x7fffffff, NULL));
-	EXPECT_EQ(RUNNING, state_of(&self->p.a));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
 }
 
 TEST_F(mig, stop_copy_to_pre_copy_is_refused)
@@ -213,7 +189,7 @@ TEST_F(mig, stop_copy_to_pre_copy_is_refused)
 	ASSERT_EQ(0, mig_set_state(self->p.a.fd, STOP_COPY, &fd));
 	EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, PRE_COPY, NULL));
 	EXPECT_EQ(-EINVAL, mig_set_state(self->p.a.fd, PRE_COPY_P2P, NULL));
-	EXPECT_EQ(STOP_COPY, state_of(&self->p.a));
+	EXPECT_EQ(STOP_COPY, mig_state_of(self->p.a.fd));
 	close(fd);
 	EXPECT_EQ(0, mig_set_state(self->p.a.fd, RUNNING, NULL));
 }
@@ -317,7 +293,7 @@ TEST_F(mig, register_state_moves_to_a_vf_on_the_other_pf)
 	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, VTEIMS, 0x5));
 	/* the source holds what was programmed */
 	for (i = 0; i < ARRAY_SIZE(prog); i++)
-		ASSERT_EQ(prog[i].val, reg(&self->p.a, prog[i].off))
+		ASSERT_EQ(prog[i].val, vfio_bar0_reg(&self->p.a, prog[i].off))
 			TH_LOG("source register %#x", prog[i].off);
 
 	n = save_stream(&self->p.a, self->p.stream, sizeof(self->p.stream));
@@ -329,9 +305,9 @@ TEST_F(mig, register_state_moves_to_a_vf_on_the_other_pf)
 	close(fd);
 
 	for (i = 0; i < ARRAY_SIZE(prog); i++)
-		EXPECT_EQ(prog[i].val, reg(&self->p.c, prog[i].off))
+		EXPECT_EQ(prog[i].val, vfio_bar0_reg(&self->p.c, prog[i].off))
 			TH_LOG("register %#x", prog[i].off);
-	EXPECT_EQ(0x5, reg(&self->p.c, VTEIMS) & 0x7);
+	EXPECT_EQ(0x5, vfio_bar0_reg(&self->p.c, VTEIMS) & 0x7);
 }
 
 /* Entering RUNNING_P2P stops the queues (no DMA); MMIO is still served. */
@@ -342,14 +318,14 @@ TEST_F(mig, running_p2p_disables_queues_and_running_restores_them)
 	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, TXDCTL(1), XDCTL_EN | 0x101));
 
 	ASSERT_EQ(0, mig_set_state(self->p.a.fd, RUNNING_P2P, NULL));
-	EXPECT_EQ(0, reg(&self->p.a, RXDCTL(0)) & XDCTL_EN);
-	EXPECT_EQ(0, reg(&self->p.a, TXDCTL(1)) & XDCTL_EN);
-	EXPECT_NE(~0u, reg(&self->p.a, VTSTATUS));
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(0)) & XDCTL_EN);
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, TXDCTL(1)) & XDCTL_EN);
+	EXPECT_NE(~0u, vfio_bar0_reg(&self->p.a, VTSTATUS));
 
 	ASSERT_EQ(0, mig_set_state(self->p.a.fd, RUNNING, NULL));
-	EXPECT_EQ(XDCTL_EN | 0x808, reg(&self->p.a, RXDCTL(0)));
-	EXPECT_EQ(XDCTL_EN | 0x101, reg(&self->p.a, TXDCTL(1)));
-	EXPECT_EQ(0, reg(&self->p.a, RXDCTL(1)) & XDCTL_EN);
+	EXPECT_EQ(XDCTL_EN | 0x808, vfio_bar0_reg(&self->p.a, RXDCTL(0)));
+	EXPECT_EQ(XDCTL_EN | 0x101, vfio_bar0_reg(&self->p.a, TXDCTL(1)));
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(1)) & XDCTL_EN);
 	ASSERT_EQ(0, ioctl(self->p.a.fd, VFIO_DEVICE_RESET));
 }
 
@@ -394,8 +370,8 @@ TEST_F(mig, reset_ends_open_sessions_and_returns_to_running)
 
 	ASSERT_EQ(0, ioctl(self->p.a.fd, VFIO_DEVICE_RESET));
 	ASSERT_EQ(0, ioctl(self->p.c.fd, VFIO_DEVICE_RESET));
-	EXPECT_EQ(RUNNING, state_of(&self->p.a));
-	EXPECT_EQ(RUNNING, state_of(&self->p.c));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.c.fd));
 
 	EXPECT_EQ(-1, read(save, buf, sizeof(buf)));
 	EXPECT_EQ(ENODEV, errno);
@@ -427,7 +403,7 @@ TEST_F(mig, closing_the_device_ends_its_sessions)
 	close(save);
 
 	ASSERT_EQ(0, vfio_dev_open(&self->p.a, bdf, -1));
-	EXPECT_EQ(RUNNING, state_of(&self->p.a));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
 	ASSERT_EQ(0, vfio_dev_open(&self->p.c, test_vf("C"), self->p.a.container));
 }
 
@@ -513,8 +489,8 @@ TEST_F(mig, two_vfs_migrate_at_the_same_time)
 	pthread_join(tc, NULL);
 	EXPECT_EQ(0, ca.failures);
 	EXPECT_EQ(0, cc.failures);
-	EXPECT_EQ(RUNNING, state_of(&self->p.a));
-	EXPECT_EQ(RUNNING, state_of(&self->p.c));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.a.fd));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.c.fd));
 }
 
 /*
@@ -723,12 +699,12 @@ TEST_F(bad_stream, is_rejected_with_its_errno_and_leaves_the_device_untouched)
 
 	ret = mig_set_state(self->p.c.fd, STOP, NULL);
 	EXPECT_EQ(-variant->stop_errno, ret) TH_LOG("RESUMING -> STOP: %s", strerror(-ret));
-	EXPECT_EQ(RESUMING, state_of(&self->p.c));
-	EXPECT_EQ(sentinel, reg(&self->p.c, RDBAL(1)));
-	EXPECT_NE(from_a, reg(&self->p.c, RDBAL(1)));
+	EXPECT_EQ(RESUMING, mig_state_of(self->p.c.fd));
+	EXPECT_EQ(sentinel, vfio_bar0_reg(&self->p.c, RDBAL(1)));
+	EXPECT_NE(from_a, vfio_bar0_reg(&self->p.c, RDBAL(1)));
 	close(fd);
 	ASSERT_EQ(0, ioctl(self->p.c.fd, VFIO_DEVICE_RESET));
-	EXPECT_EQ(RUNNING, state_of(&self->p.c));
+	EXPECT_EQ(RUNNING, mig_state_of(self->p.c.fd));
 }
 
 /* An optional record a reader does not know is skipped, the rest loads. */
@@ -750,7 +726,7 @@ TEST_F(mig, unknown_optional_record_is_skipped)
 	ASSERT_EQ(0, mig_set_state(self->p.c.fd, RESUMING, &fd));
 	EXPECT_EQ(0, mig_write_all(fd, out, len, 4096));
 	EXPECT_EQ(0, mig_set_state(self->p.c.fd, RUNNING, NULL));
-	EXPECT_EQ(0x00fed000, reg(&self->p.c, RDBAL(1)));
+	EXPECT_EQ(0x00fed000, vfio_bar0_reg(&self->p.c, RDBAL(1)));
 	close(fd);
 }
 

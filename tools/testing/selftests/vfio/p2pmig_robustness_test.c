@@ -31,14 +31,6 @@
 #include "lib/vfio_util.h"
 #include "stream.h"
 
-#define STOP		VFIO_DEVICE_STATE_STOP
-#define RUNNING		VFIO_DEVICE_STATE_RUNNING
-#define STOP_COPY	VFIO_DEVICE_STATE_STOP_COPY
-#define RESUMING	VFIO_DEVICE_STATE_RESUMING
-#define RUNNING_P2P	VFIO_DEVICE_STATE_RUNNING_P2P
-#define PRE_COPY	VFIO_DEVICE_STATE_PRE_COPY
-#define PRE_COPY_P2P	VFIO_DEVICE_STATE_PRE_COPY_P2P
-
 #define VMBMEM(i)	(0x0800 + 4 * (i))
 #define VTEITR(i)	(0x1680 + 4 * (i))
 #define RDBAL(q)	(0x2800 + 0x100 * (q))
@@ -80,22 +72,6 @@ FIXTURE_TEARDOWN(rob)
 		igbvf_user_fini(&self->ua);
 	vfio_dev_close(&self->c);
 	vfio_dev_close(&self->a);
-}
-
-static uint32_t state_of(struct vfio_dev *d)
-{
-	uint32_t s = ~0u;
-
-	mig_get_state(d->fd, &s);
-	return s;
-}
-
-static uint32_t reg(struct vfio_dev *d, unsigned int off)
-{
-	uint32_t v = ~0u;
-
-	vfio_bar0_read32(d, off, &v);
-	return v;
 }
 
 /* Bring up the userspace igbvf driver on A (the guest that migrates). */
@@ -209,7 +185,7 @@ TEST_F(rob, calls_after_a_reset_fail_with_enodev_in_every_state)
 		EXPECT_EQ(1, poll(&p, 1, 0));
 		EXPECT_TRUE(p.revents & (POLLERR | POLLHUP));
 		close(fd);
-		EXPECT_EQ(RUNNING, state_of(&self->a));
+		EXPECT_EQ(RUNNING, mig_state_of(self->a.fd));
 	}
 }
 
@@ -310,17 +286,17 @@ TEST_F(rob, ioeventfd_outside_the_trap_writes_when_signalled)
 	ASSERT_EQ(0, vfio_bar0_write32(&self->a, VTEITR(1), 0x100));
 	ASSERT_EQ(0, ioeventfd(&self->a, VTEITR(1), 0x2f0, efd));
 	EXPECT_EQ(-EEXIST, ioeventfd(&self->a, VTEITR(1), 0x2f0, efd));
-	EXPECT_EQ(0x100, reg(&self->a, VTEITR(1)));
+	EXPECT_EQ(0x100, vfio_bar0_reg(&self->a, VTEITR(1)));
 	ASSERT_EQ(8, write(efd, &one, 8));
-	for (i = 0; i < 100 && reg(&self->a, VTEITR(1)) != 0x2f0; i++)
+	for (i = 0; i < 100 && vfio_bar0_reg(&self->a, VTEITR(1)) != 0x2f0; i++)
 		usleep(10000);
-	EXPECT_EQ(0x2f0, reg(&self->a, VTEITR(1)));
+	EXPECT_EQ(0x2f0, vfio_bar0_reg(&self->a, VTEITR(1)));
 	EXPECT_EQ(0, ioeventfd(&self->a, VTEITR(1), 0x2f0, -1));
 	EXPECT_EQ(-ENODEV, ioeventfd(&self->a, VTEITR(1), 0x2f0, -1));
 	ASSERT_EQ(0, vfio_bar0_write32(&self->a, VTEITR(1), 0x100));
 	ASSERT_EQ(8, write(efd, &one, 8));
 	usleep(100000);
-	EXPECT_EQ(0x100, reg(&self->a, VTEITR(1)));
+	EXPECT_EQ(0x100, vfio_bar0_reg(&self->a, VTEITR(1)));
 	close(efd);
 }
 
@@ -376,10 +352,10 @@ TEST_F(rob, ioeventfd_arguments_changed_during_the_call_never_reach_the_trap)
 
 	ASSERT_EQ(8, write(efd, &one, 8));
 	usleep(200000);
-	EXPECT_EQ(sentinel, reg(&self->a, VMBMEM(5)))
+	EXPECT_EQ(sentinel, vfio_bar0_reg(&self->a, VMBMEM(5)))
 		TH_LOG("an ioeventfd wrote into the trapped page (ioctl returned %ld)", bg.ret);
 	if (!bg.ret)
-		EXPECT_EQ(0x1d0, reg(&self->a, VTEITR(2)));
+		EXPECT_EQ(0x1d0, vfio_bar0_reg(&self->a, VTEITR(2)));
 	close(efd);
 	stall_fini(&st);
 }
@@ -574,10 +550,10 @@ TEST_F(rob, incomplete_stream_can_be_completed_after_a_refused_stop)
 	ASSERT_EQ(0, mig_set_state(self->c.fd, RESUMING, &dfd));
 	ASSERT_EQ(0, mig_write_all(dfd, self->stream, half, 4096));
 	EXPECT_EQ(-EINVAL, mig_set_state(self->c.fd, STOP, NULL));
-	EXPECT_EQ(RESUMING, state_of(&self->c));
+	EXPECT_EQ(RESUMING, mig_state_of(self->c.fd));
 	EXPECT_EQ(0, mig_write_all(dfd, self->stream + half, len - half, 4096));
 	EXPECT_EQ(0, mig_set_state(self->c.fd, RUNNING, NULL));
-	EXPECT_EQ(0x00fed000, reg(&self->c, RDBAL(1)));
+	EXPECT_EQ(0x00fed000, vfio_bar0_reg(&self->c, RDBAL(1)));
 	close(dfd);
 }
 
@@ -644,7 +620,7 @@ TEST_F(rob, arcs_refuse_a_powered_down_function_with_eio)
 	ASSERT_EQ(0, vfio_cfg_write(&self->a, cap + 4, &pmcsr, 2));
 
 	EXPECT_EQ(-EIO, mig_set_state(self->a.fd, RUNNING_P2P, NULL));
-	EXPECT_EQ(RUNNING, state_of(&self->a));
+	EXPECT_EQ(RUNNING, mig_state_of(self->a.fd));
 	/* an arc that needs no device access still works */
 	EXPECT_EQ(0, mig_set_state(self->a.fd, PRE_COPY, &fd));
 	EXPECT_EQ(-EIO, mig_set_state(self->a.fd, PRE_COPY_P2P, NULL));
@@ -679,7 +655,7 @@ TEST_F(rob, quiesce_that_times_out_leaves_the_queues_running)
 
 	ASSERT_EQ(0, sysfs_write(path, "1"));
 	EXPECT_EQ(-ETIMEDOUT, mig_set_state(self->a.fd, RUNNING_P2P, NULL));
-	EXPECT_EQ(RUNNING, state_of(&self->a));
+	EXPECT_EQ(RUNNING, mig_state_of(self->a.fd));
 
 	for (i = 0; i < 10; i++) {
 		make_frame(frame, mac_a, mac_c, 4, i, 0);

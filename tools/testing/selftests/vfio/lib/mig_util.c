@@ -58,6 +58,14 @@ int mig_get_state(int devfd, uint32_t *state)
 	return ret;
 }
 
+uint32_t mig_state_of(int devfd)
+{
+	uint32_t s = ~0u;
+
+	mig_get_state(devfd, &s);
+	return s;
+}
+
 int mig_set_state(int devfd, uint32_t state, int *data_fd)
 {
 	struct vfio_device_feature_mig_state m = { .device_state = state, .data_fd = -1 };

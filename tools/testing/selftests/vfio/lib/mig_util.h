@@ -11,8 +11,19 @@
 #include <sys/types.h>
 #include <linux/vfio.h>
 
+/* the uAPI's device states, by shorter names */
+#define STOP		VFIO_DEVICE_STATE_STOP
+#define RUNNING		VFIO_DEVICE_STATE_RUNNING
+#define STOP_COPY	VFIO_DEVICE_STATE_STOP_COPY
+#define RESUMING	VFIO_DEVICE_STATE_RESUMING
+#define RUNNING_P2P	VFIO_DEVICE_STATE_RUNNING_P2P
+#define PRE_COPY	VFIO_DEVICE_STATE_PRE_COPY
+#define PRE_COPY_P2P	VFIO_DEVICE_STATE_PRE_COPY_P2P
+
 int mig_get_flags(int devfd, uint64_t *flags);
 int mig_get_state(int devfd, uint32_t *state);
+/* the device's state, or ~0 if it cannot be read */
+uint32_t mig_state_of(int devfd);
 /* *data_fd is the new data_fd or -1 */
 int mig_set_state(int devfd, uint32_t state, int *data_fd);
 int mig_data_size(int devfd, uint64_t *len);

@@ -285,6 +285,14 @@ int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val)
 	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX, false, off, val, 4);
 }
 
+uint32_t vfio_bar0_reg(struct vfio_dev *d, unsigned int off)
+{
+	uint32_t v = ~0u;
+
+	vfio_bar0_read32(d, off, &v);
+	return v;
+}
+
 int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val)
 {
 	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX, true, off, &val, 4);

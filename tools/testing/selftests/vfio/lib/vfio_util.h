@@ -42,6 +42,8 @@ int vfio_cfg_read(struct vfio_dev *d, unsigned int off, void *buf, size_t len);
 int vfio_cfg_write(struct vfio_dev *d, unsigned int off, const void *buf, size_t len);
 int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val);
 int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val);
+/* a BAR0 register's value, or ~0 if it cannot be read */
+uint32_t vfio_bar0_reg(struct vfio_dev *d, unsigned int off);
 
 /* IOMMU mappings in a type1 container: @va and @len page aligned */
 int vfio_dma_map(int container, uint64_t iova, void *va, size_t len);
