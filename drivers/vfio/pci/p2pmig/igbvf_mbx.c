@@ -563,8 +563,11 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, ktime_t end)
  * PF sends all VFs, posted while the request was in flight) is
  * acknowledged and skipped, IGBVF_MBX_MAX_SKIP of them at most.  All of it
  * before @end.  Return: 0 on ACK, -EREMOTEIO on NACK (the answer is
- * in @reply), -ETIMEDOUT, -EBUSY, -EPROTO (too many other messages),
- * -EINTR.
+ * in @reply), -ECONNRESET when the PF is not clear to send (it took the
+ * request and never answered, or answered a request other than VF_RESET
+ * with a NACK without CTS: Linux's igb does either after a VF reset event
+ * until the next VF_RESET), -ETIMEDOUT, -EBUSY, -EPROTO (too many other
+ * messages), -EINTR.
  */
 static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
 			     u32 *reply, int rlen, ktime_t end)
@@ -586,9 +589,10 @@ static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
 	for (skipped = 0;; skipped++) {
 		if (skipped > IGBVF_MBX_MAX_SKIP)
 			return -EPROTO;
+		/* the PF answers in the interrupt that took the request */
 		ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFSTS, end);
 		if (ret)
-			return ret;
+			return ret == -ETIMEDOUT ? -ECONNRESET : ret;
 		seen &= ~IGBVF_MBX_PFSTS;
 		ret = mbx_lock(p2p, &seen, end);
 		if (ret)
@@ -602,7 +606,12 @@ static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
 		dev_dbg(p2pmig_dev(p2p), "PF message %#x skipped while waiting for the %s answer\n",
 			reply[0], msg_name(type));
 	}
-	return reply[0] & IGBVF_MSG_NACK ? -EREMOTEIO : 0;
+	if (!(reply[0] & IGBVF_MSG_NACK))
+		return 0;
+	/* every answer but VF_RESET's carries CTS while the PF is clear to send */
+	if (type != IGBVF_MSG_RESET && !(reply[0] & IGBVF_MSG_CTS))
+		return -ECONNRESET;
+	return -EREMOTEIO;
 }
 
 static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
@@ -620,7 +629,10 @@ static int replay_one(struct p2pmig_device *p2p, const u32 *msg, int len,
 	int ret;
 
 	ret = mbx_request(p2p, msg, len, reply, rlen);
-	if (ret)
+	if (ret == -ECONNRESET)
+		dev_dbg(p2pmig_dev(p2p), "configuration replay: the PF dropped %s%s%s: not clear to send\n",
+			msg_name(type), what ? " " : "", what ? what : "");
+	else if (ret)
 		p2pmig_err(p2p, "configuration replay: the PF %s %s%s%s (%d)\n",
 			   ret == -EREMOTEIO ? "refused (NACK)" :
 			   ret == -ETIMEDOUT ? "did not answer" : "botched",
@@ -678,17 +690,13 @@ static int vf_reset_request(struct p2pmig_device *p2p, ktime_t ready, ktime_t en
 	return ret;
 }
 
-/* Ask the destination PF for everything @cfg holds. */
+/* Ask the destination PF for everything @cfg holds, from VF_RESET on. */
 static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 {
 	u32 msg[IGBVF_MBX_WORDS] = {}, reply[3];
 	u8 pf_mac[ETH_ALEN];
 	char buf[24];
 	int i, ret;
-
-	if (!cfg->reset)
-		return 0;	/* the guest never set the VF up */
-	igbvf_priv(p2p)->pf_touched = true;
 
 	ret = vf_reset_request(p2p, deadline_us(IGBVF_PF_READY_TIMEOUT_US),
 			       deadline_us(IGBVF_PF_READY_TIMEOUT_US + IGBVF_MBX_TIMEOUT_US),
@@ -763,12 +771,35 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 	return 0;
 }
 
+/*
+ * The replay, and once more if the PF stopped answering after VF_RESET.
+ *
+ * Linux's igb handles a VF reset event (VFLRE: an FLR or VTCTRL.RST of the
+ * VF, here the reset that opened the destination) and the VF's messages in
+ * one pass of its mailbox interrupt, reset first.  When a pass checked this
+ * VF for a reset just before the reset happened and found VF_RESET in the
+ * same pass, it answers VF_RESET and handles the reset event in the next
+ * pass: that revokes clear-to-send, and the next request goes unanswered
+ * (-ECONNRESET), as does every one after it but VF_RESET.  The reset event
+ * is consumed by then, and it also undid what this replay had set: start
+ * over from VF_RESET, once.
+ */
 static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 {
 	u64 start = ktime_get_ns();
 	int ret;
 
+	if (!cfg->reset)
+		return 0;	/* the guest never set the VF up */
+	igbvf_priv(p2p)->pf_touched = true;
+
 	ret = replay_cfg(p2p, cfg);
+	if (ret == -ECONNRESET) {
+		dev_info(p2pmig_dev(p2p), "configuration replay: the PF handled a VF reset after VF_RESET and stopped answering; replaying again\n");
+		ret = replay_cfg(p2p, cfg);
+		if (ret == -ECONNRESET)
+			p2pmig_err(p2p, "configuration replay: the PF is still not clear to send after a second VF_RESET\n");
+	}
 	trace_p2pmig_step(p2pmig_dev(p2p), "replay", ktime_get_ns() - start, ret);
 	return ret;
 }
