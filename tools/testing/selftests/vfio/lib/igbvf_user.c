@@ -259,9 +259,14 @@ int igbvf_user_mbx(struct igbvf_user *u, const uint32_t *msg, int len,
 	ret = mbx_wait(u, MBX_PFACK, MBX_TIMEOUT_MS);
 	if (ret)
 		return ret;
+	/*
+	 * The PF read the request.  It answers in the same interrupt, unless
+	 * it has revoked clear-to-send (Linux's igb: within 2 s of a VF reset
+	 * event it drops every request but VF_RESET without a word).
+	 */
 	ret = mbx_wait(u, MBX_PFSTS, MBX_TIMEOUT_MS);
 	if (ret)
-		return ret;
+		return ret == -ETIMEDOUT ? -ECONNRESET : ret;
 
 	ret = mbx_lock(u);
 	if (ret)
@@ -282,6 +287,10 @@ int igbvf_user_mbx(struct igbvf_user *u, const uint32_t *msg, int len,
 		memcpy(reply, buf, rlen * sizeof(*buf));
 	if ((buf[0] & 0xffff) != (msg[0] & 0xffff))
 		return -EPROTO;
+	/* every answer but VF_RESET's carries CTS while the PF is clear to send */
+	if ((buf[0] & IGBVF_MSG_NACK) && !(buf[0] & IGBVF_MSG_CTS) &&
+	    (msg[0] & 0xffff) != IGBVF_MSG_RESET)
+		return -ECONNRESET;
 	if (buf[0] & IGBVF_MSG_NACK)
 		return -EREMOTEIO;
 	if (!(buf[0] & IGBVF_MSG_ACK))
@@ -360,14 +369,34 @@ int igbvf_user_set_lpe(struct igbvf_user *u, uint16_t max_frame)
 /* ---- bring-up ---- */
 
 /*
+ * The VF_RESET handshake: the PF resets its side of the VF and is clear to
+ * send again; its reply is VF_RESET|ACK with an address the administrator
+ * set, or VF_RESET|NACK without one - both are success.
+ */
+static int vf_reset_msg(struct igbvf_user *u)
+{
+	uint32_t msg[1] = { IGBVF_MSG_RESET }, reply[3];
+	int ret;
+
+	u->failed_step = "mailbox VF_RESET";
+	ret = igbvf_user_mbx(u, msg, 1, reply, 3);
+	if (ret == 0)
+		memcpy(u->perm_mac, &reply[1], 6);
+	else if (ret == -EREMOTEIO)
+		memset(u->perm_mac, 0, 6);
+	else
+		return ret;
+	return 0;
+}
+
+/*
  * VTCTRL.RST, as igbvf does on open: the PF sees a VF reset and forgets
  * the VF's filters.  Then wait until no PF reset is in progress and do
- * the VF_RESET handshake; its reply is VF_RESET|ACK with an address the
- * administrator set, or VF_RESET|NACK without one - both are success.
+ * the VF_RESET handshake.
  */
 static int vf_reset(struct igbvf_user *u)
 {
-	uint32_t msg[1] = { IGBVF_MSG_RESET }, reply[3], v;
+	uint32_t v;
 	int64_t end;
 	int ret;
 
@@ -390,15 +419,20 @@ static int vf_reset(struct igbvf_user *u)
 	}
 	u->mbx_r2c = 0;
 
-	u->failed_step = "mailbox VF_RESET";
-	ret = igbvf_user_mbx(u, msg, 1, reply, 3);
-	if (ret == 0)
-		memcpy(u->perm_mac, &reply[1], 6);
-	else if (ret == -EREMOTEIO)
-		memset(u->perm_mac, 0, 6);
-	else
+	return vf_reset_msg(u);
+}
+
+/* The PF-side setup after a VF_RESET: the MAC, the largest frame. */
+static int pf_setup(struct igbvf_user *u, const uint8_t mac[6])
+{
+	int ret;
+
+	u->failed_step = "mailbox SET_MAC";
+	ret = igbvf_user_set_mac(u, mac);
+	if (ret)
 		return ret;
-	return 0;
+	u->failed_step = "mailbox SET_LPE";
+	return igbvf_user_set_lpe(u, MAX_FRAME);
 }
 
 struct reg_write {
@@ -538,14 +572,23 @@ int igbvf_user_init(struct igbvf_user *u, struct vfio_dev *dev, uint64_t iova,
 
 	quiesce(u);
 	ret = vf_reset(u);
-	if (ret)
-		goto err;
-	u->failed_step = "mailbox SET_MAC";
-	ret = igbvf_user_set_mac(u, mac);
-	if (ret)
-		goto err;
-	u->failed_step = "mailbox SET_LPE";
-	ret = igbvf_user_set_lpe(u, MAX_FRAME);
+	if (!ret)
+		ret = pf_setup(u, mac);
+	if (ret == -ECONNRESET) {
+		/*
+		 * The PF answered VF_RESET and only then handled the VF reset
+		 * event of VTCTRL.RST (or of the FLR before it): its handler
+		 * had checked this VF for a reset just before we reset it, and
+		 * found the request in the same pass.  The reset event revoked
+		 * clear-to-send and the next request went unanswered.  That
+		 * event is consumed now: one more VF_RESET handshake (no
+		 * VTCTRL.RST, which would raise another one) holds.
+		 */
+		u->pf_resyncs++;
+		ret = vf_reset_msg(u);
+		if (!ret)
+			ret = pf_setup(u, mac);
+	}
 	if (ret)
 		goto err;
 

@@ -74,6 +74,7 @@ struct igbvf_user {
 	/* mailbox */
 	uint32_t mbx_r2c;		/* read-to-clear bits seen, not consumed */
 	uint32_t mbx_reply;		/* word 0 of the last reply */
+	unsigned int pf_resyncs;	/* VF_RESETs redone: the PF revoked CTS */
 	uint16_t mc_hash[IGBVF_USER_MAX_MC];
 	unsigned int mc_count;
 
@@ -101,6 +102,11 @@ struct igbvf_user_hw_ring {
  * reset the VF (VTCTRL.RST and the VF_RESET mailbox handshake, which makes
  * the PF enable RX/TX for it), set @mac and the maximum frame size through
  * the PF, program interrupts and both rings, and enable the queues.
+ *
+ * The PF may handle the VF reset event of VTCTRL.RST only after it has
+ * answered VF_RESET, and it then drops the next request (-ECONNRESET from
+ * igbvf_user_mbx()): the VF_RESET handshake is redone once, as Linux's
+ * igbvf resets when it loses the PF's clear-to-send (pf_resyncs counts it).
  */
 int igbvf_user_init(struct igbvf_user *u, struct vfio_dev *dev, uint64_t iova,
 		    const uint8_t mac[6]);
@@ -123,7 +129,10 @@ int igbvf_user_move_to(struct igbvf_user *u, struct vfio_dev *dev);
  * write @len words of @msg, raise REQ, wait for PFACK, wait for PFSTS,
  * read @rlen words of reply (may be 0) with VFU held, ACK.
  * 0 on ACK, -EREMOTEIO on NACK, -ETIMEDOUT, -EBUSY (mailbox lock),
- * -EPROTO (reply to another request).
+ * -EPROTO (reply to another request), -ECONNRESET: the PF is not clear to
+ * send (it took the request, PFACK, and never answered, or it answered a
+ * request other than VF_RESET with a NACK without CTS) - only a VF_RESET
+ * handshake makes it answer again.
  */
 int igbvf_user_mbx(struct igbvf_user *u, const uint32_t *msg, int len,
 		   uint32_t *reply, int rlen);
