@@ -59,7 +59,9 @@ build() {
 		fi
 	done
 	log=$LOGS/build-selftests.log
+	# the harness is in the cache, wherever P2PMIG_CACHE puts it
 	if make -s -C "$TOP/tools/testing/selftests/vfio" WERROR=1 \
+		KSFT_DIR="$CACHE/src/tools/testing/selftests" \
 		OUTPUT="$BUILD/selftests" >"$log" 2>&1; then
 		tap_result "$HOST_TAP" 0 "selftests build (-Werror)"
 	else
