@@ -98,9 +98,11 @@ e2e_start_guest() {
 	l2_wait_qmp "$name" 60
 }
 
-# e2e_trace_on / e2e_trace_off: p2pmig's tracepoints in L1, to $1
+# e2e_trace_on / e2e_trace_off: p2pmig's tracepoints in L1, to $1.  The
+# global clock: the checks below compare timestamps taken on both vCPUs.
 e2e_trace_on() {
 	t=/sys/kernel/tracing
+	echo global >"$t/trace_clock"
 	echo >"$t/trace"
 	echo 1 >"$t/events/p2pmig/enable"
 }
@@ -161,20 +163,31 @@ e2e_migrate() {
 	echo "$st $(echo "$q" | json_field total-time) $(echo "$q" | json_field downtime)"
 }
 
-# e2e_device_share <trace file>: microseconds p2pmig's own work took
-# between the source leaving RUNNING for good and the destination running
-# (SET_STATE requests and data_fd I/O), i.e. the device's part of the
-# downtime
+# e2e_device_share <trace file>: microseconds p2pmig's own work took in
+# the downtime, all VFs summed: SET_STATE requests and data_fd transfers
+# from the source's first step taken with the vCPUs stopped (PRE_COPY =>
+# PRE_COPY_P2P; RUNNING => RUNNING_P2P without pre-copy; => STOP_COPY
+# without P2P) to the destination's last step to RUNNING.  The source's
+# STOP_COPY => STOP comes after the switchover and is not in it.
+# (Timestamps are those of the trace lines, written when a step ends.)
 e2e_device_share() {
 	awk '
-	function ts(l) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
-	/p2pmig_set_state:/ && (/=> PRE_COPY_P2P/ || /=> STOP_COPY/ || /RUNNING => RUNNING_P2P/) { if (!start) start = ts($0) }
+	function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
+	function ns() { for (i = 1; i <= NF; i++) if ($i == "ns") return $(i - 1); return 0 }
 	/p2pmig_set_state:|p2pmig_stream:/ {
-		t = ts($0)
-		for (i = 1; i <= NF; i++) if ($i == "ns") ns = $(i - 1)
-		if (start && t >= start) { sum += ns; last = t }
+		n++; t[n] = ts(); d[n] = ns(); after[n] = / STOP_COPY => STOP /
+		if (/p2pmig_set_state:/ && !start &&
+		    (/ PRE_COPY => PRE_COPY_P2P / || / RUNNING => RUNNING_P2P / || /=> STOP_COPY /))
+			start = t[n]
+		if (/p2pmig_set_state:/ && /=> RUNNING /)
+			end = t[n]
 	}
-	END { printf "%d\n", sum / 1000 }' "$1"
+	END {
+		for (j = 1; j <= n; j++)
+			if (start && t[j] >= start && t[j] <= end && !after[j])
+				sum += d[j]
+		printf "%d\n", sum / 1000
+	}' "$1"
 }
 
 # e2e_arcs <trace file>: each SET_STATE request (and under it the arcs it
