@@ -190,6 +190,42 @@ e2e_device_share() {
 	}' "$1"
 }
 
+# e2e_replay_order <trace file> <source VF> <destination VF>: with
+# switchover-ack the destination replays the VF's configuration (through
+# its mailbox, inside a data_fd write) before the source stops: prints why
+# the destination VF's "replay" step (p2pmig_step, ret=0) did not end
+# before the source VF's PRE_COPY => PRE_COPY_P2P began; nothing if it did.
+e2e_replay_order() {
+	awk -v src="$2" -v dst="$3" '
+	function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
+	function at(name) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	/p2pmig_step:/ {
+		k = at("p2pmig_step:")
+		if ($(k + 1) != dst || $(k + 2) != "replay")
+			next
+		nrep++
+		r = $(k + 5); sub(/^ret=/, "", r)
+		if (r + 0 != 0) { bad = r; next }
+		t = ts()
+		if (!good || t < good) good = t
+	}
+	/p2pmig_set_state:/ {
+		k = at("p2pmig_set_state:")
+		if ($(k + 1) == src && $(k + 2) == "PRE_COPY" && $(k + 4) == "PRE_COPY_P2P" && !p2p)
+			p2p = ts() - $(k + 5) / 1000000000
+	}
+	END {
+		if (!p2p)
+			print "the source VF " src " never went PRE_COPY -> PRE_COPY_P2P"
+		else if (!nrep)
+			print "no p2pmig_step replay line for the destination VF " dst " in the trace"
+		else if (!good)
+			print "the destination VF " dst " replay failed (ret=" bad ")"
+		else if (good > p2p)
+			printf "the destination VF %s replay ended at %.6f s, after the source VF %s began PRE_COPY -> PRE_COPY_P2P at %.6f s\n", dst, good, src, p2p
+	}' "$1"
+}
+
 # e2e_arcs <trace file>: each SET_STATE request (and under it the arcs it
 # took, when there were several) and data_fd transfer with its duration, in
 # microseconds

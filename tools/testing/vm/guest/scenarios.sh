@@ -168,7 +168,9 @@ scenario_no_p2p() {
 # the guest keeps running and pinging on the source), "dstfail" (the
 # destination PF is down, so the destination cannot load the device: the
 # guest keeps running and pinging on the source), then the migration that
-# completes; the ping must survive it.
+# completes; the ping must survive it.  With switchover-ack, the
+# destination's configuration replay must come before the source's
+# PRE_COPY -> PRE_COPY_P2P (p2pmig's "replay" step in the trace).
 scenario_linux() {
 	sl_caps=$1 sl_phases=${2:-} sl_tag=${3:-linux-1vf}
 	sc_reset
@@ -281,6 +283,16 @@ scenario_linux() {
 		fi
 		l2_quit dst
 	fi
+	# switchover-ack: the destination replayed the VF's configuration
+	# before the source stopped it (the point of the ack)
+	case $sl_caps in
+	*'"switchover-ack"'*)
+		if [ "$why" = ok ]; then
+			order=$(e2e_replay_order "$L2DIR/trace" "$(vf_of "$PF0" 0)" "$(vf_of "$PF1" 0)")
+			[ -z "$order" ] || why="switchover-ack: $order"
+		fi
+		;;
+	esac
 	e2e_release "$E2E_ETH0" 1
 	e2e_release "$E2E_ETH1" 1
 	if [ "$why" = ok ]; then
