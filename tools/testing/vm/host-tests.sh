@@ -86,15 +86,24 @@ result $? "module carries the vfio_pci: alias for 8086:10ca"
 [ $mrc = 0 ] && [ -n "$aliases" ] && ! echo "$aliases" | grep -q '^pci:'
 result $? "module has no plain pci: alias (binds only through driver_override)"
 
-# the driver's pure code, built from its own sources (kselftest TAP)
+# the driver's pure code, built from its own sources (kselftest TAP): each
+# binary's TAP between markers, held to the MANIFEST like the guest's
+all=$BUILD/logs/host-selftests.out
+: >"$all"
 for t in "$BUILD"/selftests/host/*; do
 	[ -x "$t" ] || continue
-	"$t" >"$BUILD/logs/$(basename "$t").tap" 2>&1 || failed=1
+	b=$(basename "$t")
+	log=$BUILD/logs/$b.tap
+	"$t" >"$log" 2>&1
+	trc=$?
+	[ $trc = 0 ] || failed=1
+	{ echo "# p2pmig-selftest: begin $b"; cat "$log"; echo "# p2pmig-selftest: end $b exit=$trc"; } >>"$all"
 	# nest the binary's own TAP as a comment, keep its test lines
-	grep -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | sed "s/^\(ok\|not ok\) [0-9]* /\1 - $(basename "$t"): /"
-	grep -q '^# Totals:' "$BUILD/logs/$(basename "$t").tap" ||
-		{ echo "not ok - $(basename "$t") died before reporting"; failed=1; }
-	grep -v -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
+	grep -E '^(ok|not ok) ' "$log" | sed "s/^\(ok\|not ok\) [0-9]* /\1 - $b: /"
+	grep -q '^# Totals:' "$log" ||
+		{ echo "not ok - $b died before reporting"; failed=1; }
+	grep -v -E '^(ok|not ok) ' "$log" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
 done
+"$VM/manifest.sh" selftests host "$all" || failed=1
 
 exit $failed
