@@ -106,4 +106,7 @@ for t in "$BUILD"/selftests/host/*; do
 done
 "$VM/manifest.sh" selftests host "$all" || failed=1
 
+# the test bed's own checks (manifest, trace checks), on samples
+"$VM/tests/run.sh" || failed=1
+
 exit $failed
