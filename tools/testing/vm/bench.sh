@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh (`make bench`): run the benchmarks of bench/ in the test bed on
-# the main kernel, then the QEMU end-to-end scenarios, and print their
-# figures (build/logs/bench.out).
+# bench.sh (`make bench`): in the test bed on the main kernel, run the QEMU
+# end-to-end scenarios, then the benchmarks of bench/, print their figures
+# (build/logs/bench.out) and write them to bench/RESULTS.md.  Fails if a
+# scenario or a benchmark failed.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -24,6 +25,11 @@ cp "$ko" "$payload/"
 cp "$BUILD"/bench/* "$payload/bench/"
 cp "$VM/guest/bench.sh" "$payload/run"
 rc=0
+t0=$SECONDS
 "$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n bench -m 2G -s "$kit" -t 3000 || rc=$?
-grep -v -E '^(P2PMIG-EXIT-STATUS|# testbed:)' "$LOGS/bench.out"
+grep -v -E '^(P2PMIG-EXIT-STATUS|# testbed:)' "$LOGS/bench.out" || true
+# bench/RESULTS.md is this run's, whatever its outcome (its header says)
+"$VM/bench-results.sh" "$LOGS/bench.out" "$rc" $((SECONDS - t0)) >"$TOP/bench/RESULTS.md.new" &&
+	mv "$TOP/bench/RESULTS.md.new" "$TOP/bench/RESULTS.md" &&
+	echo "bench: wrote bench/RESULTS.md (exit $rc)"
 exit $rc
