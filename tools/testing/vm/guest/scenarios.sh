@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034
 #
 # QEMU end-to-end scenarios, shared by `make check` (guest/e2e-check.sh,
 # which asserts their outcome) and `make bench` (which tabulates them).
