@@ -1,21 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-results.sh <bench.out> <payload status> <seconds>: bench/RESULTS.md
-# on stdout, written from one `make bench` run's output (bench.sh calls
-# it): a header saying when, on what and from which commit, the QEMU
+# bench-results.sh <bench.out> <payload status> <seconds> [<commit>]:
+# bench/RESULTS.md on stdout, written from one `make bench` run's output
+# (bench.sh calls it; <commit> is what the run was built from, by default
+# HEAD now): a header saying when, on what and from which commit, the QEMU
 # scenarios' table as the run printed it, and the arc benchmark's medians
 # with its whole output.  Nothing in it is edited by hand.
 set -uo pipefail
 . "$(dirname "$0")/config.sh"
+
+if [ "${1:-}" = --commit ]; then	# the commit of the tree, as the header says it
+	c=$(git -C "$TOP" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+	[ -n "$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null)" ] &&
+		c="$c (with uncommitted changes)"
+	echo "$c"
+	exit 0
+fi
 load_versions || exit 1
 
 out=$1 status=$2 secs=$3
 [ -r "$out" ] || { echo "bench-results: no $out" >&2; exit 1; }
-
-commit=$(git -C "$TOP" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-[ -n "$(git -C "$TOP" status --porcelain --untracked-files=no 2>/dev/null)" ] &&
-	commit="$commit (with uncommitted changes)"
+commit=${4:-$("$VM/bench-results.sh" --commit)}
 qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -1)
 scenarios=$(grep -E '^\|' "$out")
 nscen=$(printf '%s\n' "$scenarios" | grep -cE '^\| [a-z0-9-]+ \| (pass|fail) ')
@@ -29,7 +35,7 @@ cat <<EOF
 
 | | |
 |---|---|
-| date | $(date -u '+%Y-%m-%d %H:%M UTC') |
+| date | $(date -u -r "$out" '+%Y-%m-%d %H:%M UTC') |
 | git commit | $commit |
 | L1 kernel (test bed) | Debian $K_TESTBED |
 | QEMU (L1 and L2) | ${qemu:-unknown} |
@@ -91,8 +97,9 @@ printf '%s\n' "$arc" | awk '
 	}
 	col && /^  / && $NF ~ /^[0-9.]+$/ && $(NF - 1) ~ /^[0-9.]+$/ && $(NF - 2) ~ /^[0-9.]+$/ {
 		name = $0
-		sub(/^ +/, "", name)
 		sub(/ +[0-9.]+ +[0-9.]+ +[0-9.]+$/, "", name)
+		sub(/^ +/, "", name)
+		gsub(/ +/, " ", name)
 		if (name == "step")
 			next
 		if (!(name in row)) { row[name] = ++nrow; names[nrow] = name }

@@ -26,10 +26,12 @@ cp "$BUILD"/bench/* "$payload/bench/"
 cp "$VM/guest/bench.sh" "$payload/run"
 rc=0
 t0=$SECONDS
+commit=$("$VM/bench-results.sh" --commit)
 "$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n bench -m 2G -s "$kit" -t 3000 || rc=$?
 grep -v -E '^(P2PMIG-EXIT-STATUS|# testbed:)' "$LOGS/bench.out" || true
 # bench/RESULTS.md is this run's, whatever its outcome (its header says)
-"$VM/bench-results.sh" "$LOGS/bench.out" "$rc" $((SECONDS - t0)) >"$TOP/bench/RESULTS.md.new" &&
+"$VM/bench-results.sh" "$LOGS/bench.out" "$rc" $((SECONDS - t0)) "$commit" \
+	>"$TOP/bench/RESULTS.md.new" &&
 	mv "$TOP/bench/RESULTS.md.new" "$TOP/bench/RESULTS.md" &&
 	echo "bench: wrote bench/RESULTS.md (exit $rc)"
 exit $rc
