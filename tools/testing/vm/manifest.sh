@@ -15,6 +15,11 @@
 #   manifest.sh [-m manifest] e2e <output>
 #       <output> holds the "RESULT <scenario> ..." lines of the e2e stage
 #       (or "# RESULT ...").
+#   manifest.sh count <binary>...
+#       The number of tests each kselftest binary holds (variants times
+#       tests of each fixture, from its -l listing): the figure to write
+#       into the MANIFEST after adding tests.  A test that skips itself at
+#       run time still counts.
 #
 # Each binary must have run exactly the number of tests listed for it on
 # that kernel and reported its totals; every skip must be listed with its
@@ -31,6 +36,35 @@ fi
 [ -r "$manifest" ] || { echo "not ok - MANIFEST: $manifest is missing"; exit 1; }
 
 case ${1:-} in
+count)
+	shift
+	[ $# -gt 0 ] || { echo "usage: $0 count <binary>..." >&2; exit 2; }
+	for b in "$@"; do
+		# the harness lists "%-20s %-25s %s" (fixture, variant, test) rows,
+		# fixtures apart by dashes; the fixture name is on its first row
+		n=$("$b" -l 2>&1 | awk '
+		function flush() { if (fx) total += (nv ? nv : 1) * nt; nv = nt = 0 }
+		/^# FIXTURE/ { next }
+		/^-+$/ { flush(); fx = 0; next }
+		{
+			pos = 1; vcol = 22
+			while (match(substr($0, pos), /[^ ]+/)) {
+				start = pos + RSTART - 1
+				if (start == 1) {
+					fx = 1
+					if (RLENGTH > 20) vcol = RLENGTH + 2
+				} else if (start <= vcol) {
+					nv++
+				} else {
+					nt++
+				}
+				pos = start + RLENGTH
+			}
+		}
+		END { flush(); print total + 0 }')
+		echo "${b##*/} $n"
+	done
+	;;
 selftests)
 	[ $# = 3 ] || { echo "usage: $0 [-m manifest] selftests <kernel|host> <output>" >&2; exit 2; }
 	kernel=$2
@@ -188,7 +222,7 @@ e2e)
 	}' "$manifest" "$out"
 	;;
 *)
-	echo "usage: $0 [-m manifest] selftests <kernel|host> <output> | e2e <output>" >&2
+	echo "usage: $0 [-m manifest] selftests <kernel|host> <output> | e2e <output> | count <binary>..." >&2
 	exit 2
 	;;
 esac

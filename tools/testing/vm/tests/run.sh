@@ -78,6 +78,11 @@ check "manifest: a missing scenario fails" \
 	manifest 1 '^not ok - e2e: MANIFEST: scenario s2 reported no RESULT$' e2e "$tmp/e2e-bad"
 check "manifest: a scenario not listed fails" \
 	manifest 1 '^not ok - e2e: MANIFEST: scenario s3 ran but is not listed$' e2e "$tmp/e2e-bad"
+printf '#!/bin/sh\ngrep -v "^# [SPp]" "%s" >&2\n' "$T/list.sample" >"$tmp/lister"
+chmod +x "$tmp/lister"
+check "manifest: count reads a binary's -l listing (22 tests, variants times tests)" \
+	test "$("$VM/manifest.sh" count "$tmp/lister")" = "lister 22"
+
 real_manifest() {	# the real one has entries of each kind
 	local k
 	for k in guest host e2e; do
