@@ -5,7 +5,8 @@
 #   make                 build drivers/vfio/pci/p2pmig/p2pmig.ko against KDIR
 #   make check           install deps, build, boot the test bed, run every test
 #   make demo            the test bed's main job (see README.md)
-#   make bench           benchmarks in the test bed (figures, not tests)
+#   make bench           benchmarks in the test bed (figures, not tests);
+#                        writes bench/RESULTS.md
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm

@@ -35,13 +35,13 @@ enum step {
 
 static const struct {
 	const char *name;
-	bool downtime;	/* while the guest is stopped */
+	bool downtime;	/* while the guest is stopped (QEMU stops the vCPUs first) */
 } steps[NR_STEPS] = {
 	[DST_RESUMING]	= { "dst RUNNING -> RESUMING", false },
 	[SRC_PRE_COPY]	= { "src RUNNING -> PRE_COPY", false },
 	[READ_INITIAL]	= { "src read initial bytes", false },
 	[WRITE_INITIAL]	= { "dst write initial bytes", false },
-	[SRC_P2P]	= { "src PRE_COPY -> PRE_COPY_P2P", false },
+	[SRC_P2P]	= { "src PRE_COPY -> PRE_COPY_P2P", true },
 	[SRC_STOP_COPY]	= { "src PRE_COPY_P2P -> STOP_COPY", true },
 	[READ_FINAL]	= { "src read final bytes", true },
 	[WRITE_FINAL]	= { "dst write final bytes", true },
@@ -213,8 +213,8 @@ int main(int argc, char **argv)
 	       un.release, a, c, rounds);
 	printf("the VF's PF-side configuration: MAC, %zu multicast groups, %zu VLANs, %s\n",
 	       ARRAY_SIZE(groups), ARRAY_SIZE(vlans), "largest frame");
-	printf("(* = the guest is stopped: PRE_COPY_P2P -> STOP_COPY, the final read and write,\n"
-	       " RESUMING -> STOP and STOP -> RUNNING on the destination)\n");
+	printf("(* = the guest is stopped: PRE_COPY -> PRE_COPY_P2P, PRE_COPY_P2P -> STOP_COPY,\n"
+	       " the final read and write, RESUMING -> STOP and STOP -> RUNNING on the destination)\n");
 
 	for (mode = 0; mode < 2; mode++) {
 		ret = sysfs_write("/sys/module/p2pmig/parameters/replay_early", mode ? "0" : "1");

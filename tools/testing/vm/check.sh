@@ -3,9 +3,10 @@
 #
 # check.sh (`make check`): install the dependencies, build the module (and
 # compile it against every supported kernel), build the tests, run the host
-# tests, boot the test bed and run every test in it.  Prints TAP, the time
-# of each stage, and ends with "N passed, N failed[, N skipped]"; exits
-# non-zero if anything failed.
+# tests, boot the test bed and run every test in it; what ran is held to
+# tools/testing/selftests/vfio/MANIFEST (manifest.sh).  Prints TAP, the
+# time of each stage, and ends with "N passed, N failed[, N skipped]";
+# exits non-zero if anything failed.
 set -uo pipefail
 . "$(dirname "$0")/config.sh"
 . "$VM/tap.sh"
@@ -59,6 +60,7 @@ build() {
 		fi
 	done
 	log=$LOGS/build-selftests.log
+	# the harness is in the cache, wherever P2PMIG_CACHE puts it
 	if make -s -C "$TOP/tools/testing/selftests/vfio" WERROR=1 \
 		KSFT_DIR="$CACHE/src/tools/testing/selftests" \
 		OUTPUT="$BUILD/selftests" >"$log" 2>&1; then
@@ -100,6 +102,8 @@ testbed() {
 	# the same tests run on every kernel: say which in each result line
 	sed -E "s/^(ok|not ok) ([0-9]+ )?(- )?/\1 \2\3[$(kshort "$k")] /" "$out" >"$tap"
 	cat "$tap"
+	# every binary of the MANIFEST ran all its tests, skips as listed
+	"$VM/manifest.sh" selftests "$(kshort "$k")" "$out" | tee -a "$tap"
 	if [ $rc -ge 124 ]; then
 		# the guest died or hung: a failure of its own, whatever TAP it printed
 		echo "not ok - [$(kshort "$k")] test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
@@ -131,6 +135,8 @@ e2e() {
 	rc=$?
 	grep -E '^(ok|not ok|# RESULT)' "$out" >"$tap"
 	cat "$tap"
+	# every scenario of the MANIFEST reported
+	"$VM/manifest.sh" e2e "$out" | tee -a "$tap"
 	if [ $rc -ge 124 ]; then
 		echo "not ok - e2e: test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
 		tail -40 "$LOGS/$name.console"

@@ -23,14 +23,31 @@ result() {	# result <rc> <description>
 # own CamelCase name in the uAPI overlay, and in userspace tests BIT() (a
 # kernel macro), volatile (MMIO through an mmap) and stdint types (bench/
 # is userspace too; checkpatch exempts only tools/ from that).
+# A missing or broken checkpatch must not pass for a clean tree: it must
+# first find the fault planted in a canary file, and then exit 0 on ours.
+CHECKPATCH=$CACHE/src/scripts/checkpatch.pl
 checkpatch() {	# checkpatch <ignore types> <files...>
 	local ignore=$1
 	shift
 	[ $# -gt 0 ] || return 0
-	perl "$CACHE/src/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+	perl "$CHECKPATCH" --strict --no-tree --quiet --show-types \
 		--ignore "FILE_PATH_CHANGES${ignore:+,$ignore}" -f "$@" 2>&1
 }
 cd "$TOP" || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+printf '// SPDX-License-Identifier: GPL-2.0\nint canary(int a)\n{\n\treturn a; \n}\n' >"$tmp/canary.c"
+out=$(checkpatch "" "$tmp/canary.c")
+crc=$?
+rc=0
+if [ $crc = 0 ] || ! echo "$out" | grep -q '^ERROR:TRAILING_WHITESPACE:'; then
+	rc=1
+	echo "# checkpatch ($CHECKPATCH) exited $crc on a canary with trailing whitespace and said:"
+	echo "$out" | head -20 | sed 's/^/# /'
+fi
+result $rc "checkpatch works: it reports the trailing whitespace of a canary file"
+
 mapfile -t cfiles < <(git ls-files -co --exclude-standard -- '*.c' '*.h')
 drv=() tools=() compat=() uapi=() trace=()
 for f in "${cfiles[@]}"; do
@@ -42,34 +59,54 @@ for f in "${cfiles[@]}"; do
 	*) drv+=("$f") ;;
 	esac
 done
-out=$(checkpatch "" "${drv[@]}"
-      checkpatch LINUX_VERSION_CODE,CONSTANT_COMPARISON "${compat[@]}"
-      checkpatch OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT "${trace[@]}"
-      checkpatch CAMELCASE "${uapi[@]}"
-      checkpatch BIT_MACRO,VOLATILE,PREFER_KERNEL_TYPES "${tools[@]}")
 rc=0
-if echo "$out" | grep -qE '^(ERROR|WARNING|CHECK):'; then
+: >"$tmp/checkpatch.out"
+for set in "|drv" "LINUX_VERSION_CODE,CONSTANT_COMPARISON|compat" \
+	   "OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT|trace" "CAMELCASE|uapi" \
+	   "BIT_MACRO,VOLATILE,PREFER_KERNEL_TYPES|tools"; do
+	declare -n files=${set#*|}
+	checkpatch "${set%|*}" "${files[@]}" >>"$tmp/checkpatch.out" || rc=1
+	unset -n files
+done
+if [ ${#cfiles[@]} = 0 ] || grep -qE '^(ERROR|WARNING|CHECK):' "$tmp/checkpatch.out"; then
 	rc=1
-	echo "$out" | sed 's/^/# /'
 fi
-result $rc "checkpatch --strict is clean on ${#cfiles[@]} C files"
+[ $rc = 0 ] || sed 's/^/# /' "$tmp/checkpatch.out"
+result $rc "checkpatch --strict exits 0 and is clean on ${#cfiles[@]} C files"
 
-# driver_override only: the alias libvirt/driverctl look up, and no plain one
-aliases=$(modinfo -F alias "$ko")
-echo "$aliases" | grep -qx 'vfio_pci:v00008086d000010CAsv\*sd\*bc\*sc\*i\*'
+# driver_override only: the alias libvirt/driverctl look up, and no plain
+# one.  modinfo must have read the module: no alias at all is a failure.
+aliases=$(modinfo -F alias "$ko" 2>&1)
+mrc=$?
+[ $mrc = 0 ] || echo "$aliases" | head -5 | sed 's/^/# /'
+[ $mrc = 0 ] && [ -n "$aliases" ]
+result $? "modinfo reads the aliases of $(basename "$ko")"
+[ $mrc = 0 ] && echo "$aliases" | grep -qx 'vfio_pci:v00008086d000010CAsv\*sd\*bc\*sc\*i\*'
 result $? "module carries the vfio_pci: alias for 8086:10ca"
-! echo "$aliases" | grep -q '^pci:'
+[ $mrc = 0 ] && [ -n "$aliases" ] && ! echo "$aliases" | grep -q '^pci:'
 result $? "module has no plain pci: alias (binds only through driver_override)"
 
-# the driver's pure code, built from its own sources (kselftest TAP)
+# the driver's pure code, built from its own sources (kselftest TAP): each
+# binary's TAP between markers, held to the MANIFEST like the guest's
+all=$BUILD/logs/host-selftests.out
+: >"$all"
 for t in "$BUILD"/selftests/host/*; do
 	[ -x "$t" ] || continue
-	"$t" >"$BUILD/logs/$(basename "$t").tap" 2>&1 || failed=1
+	b=$(basename "$t")
+	log=$BUILD/logs/$b.tap
+	"$t" >"$log" 2>&1
+	trc=$?
+	[ $trc = 0 ] || failed=1
+	{ echo "# p2pmig-selftest: begin $b"; cat "$log"; echo "# p2pmig-selftest: end $b exit=$trc"; } >>"$all"
 	# nest the binary's own TAP as a comment, keep its test lines
-	grep -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | sed "s/^\(ok\|not ok\) [0-9]* /\1 - $(basename "$t"): /"
-	grep -q '^# Totals:' "$BUILD/logs/$(basename "$t").tap" ||
-		{ echo "not ok - $(basename "$t") died before reporting"; failed=1; }
-	grep -v -E '^(ok|not ok) ' "$BUILD/logs/$(basename "$t").tap" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
+	grep -E '^(ok|not ok) ' "$log" | sed "s/^\(ok\|not ok\) [0-9]* /\1 - $b: /"
+	grep -q '^# Totals:' "$log" ||
+		{ echo "not ok - $b died before reporting"; failed=1; }
+	grep -v -E '^(ok|not ok) ' "$log" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
 done
+"$VM/manifest.sh" selftests host "$all" || failed=1
+
+# the test bed's own checks (manifest, trace checks), on samples
+"$VM/tests/run.sh" || failed=1
 
 exit $failed

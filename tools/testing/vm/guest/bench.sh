@@ -15,9 +15,23 @@ rc=0
 mkdir -p "$L2DIR"
 res=$L2DIR/bench.results
 : >"$res"
-run() {	# a scenario: its RESULT line, then p2pmig's arcs in its last migration
+# run <scenario...>: its RESULT lines, then p2pmig's arcs in its last
+# migration.  busybox sh has no pipefail: the scenario's own status is
+# taken from a file, not from the end of a pipe.
+run() {
 	rm -f "$L2DIR/trace"
-	"$@" | tee -a "$res" | grep '^RESULT' || rc=1
+	"$@" >"$L2DIR/scenario.out" 2>&1
+	r=$?
+	cat "$L2DIR/scenario.out" >>"$res"
+	grep "^RESULT" "$L2DIR/scenario.out" ||
+		{ echo "RESULT $1 verdict=fail why=reported nothing" | tee -a "$res"; r=1; }
+	grep -q '^RESULT .* verdict=fail ' "$L2DIR/scenario.out" && r=1
+	grep '^#   ' "$L2DIR/scenario.out"
+	if [ $r != 0 ]; then
+		echo "# bench: failed (status $r): $(sed -n 's/^RESULT \([^ ]*\) verdict=fail.*/\1/p' \
+			"$L2DIR/scenario.out" | tr '\n' ' ')"
+		rc=1
+	fi
 	[ -f "$L2DIR/trace" ] && e2e_arcs "$L2DIR/trace" | sed 's/^/#   /'
 }
 run scenario_linux "$SC_ACK" "cancel dstfail" linux-1vf-switchover-ack-on
@@ -51,7 +65,7 @@ for vf in $P2PMIG_VF_A $P2PMIG_VF_C; do
 done
 for b in ./bench/*; do
 	[ -x "$b" ] || continue
-	"$b" || rc=1
+	"$b" || { echo "# bench: $b failed"; rc=1; }
 done
 
 exit $rc

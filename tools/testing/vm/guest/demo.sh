@@ -41,6 +41,7 @@ sleep 5
 
 e2e_trace_on
 say "migrating (return-path, switchover-ack; pre-copy and P2P from p2pmig)"
+# shellcheck disable=SC2046
 set -- $(e2e_migrate src dst \
 	'[{"capability":"return-path","state":true},{"capability":"switchover-ack","state":true}]')
 status=$1 total=$2 downtime=$3

@@ -98,9 +98,11 @@ e2e_start_guest() {
 	l2_wait_qmp "$name" 60
 }
 
-# e2e_trace_on / e2e_trace_off: p2pmig's tracepoints in L1, to $1
+# e2e_trace_on / e2e_trace_off: p2pmig's tracepoints in L1, to $1.  The
+# global clock: the checks below compare timestamps taken on both vCPUs.
 e2e_trace_on() {
 	t=/sys/kernel/tracing
+	echo global >"$t/trace_clock"
 	echo >"$t/trace"
 	echo 1 >"$t/events/p2pmig/enable"
 }
@@ -111,8 +113,24 @@ e2e_trace_off() {
 	cat "$t/trace" >"$1"
 }
 
+# Convergence.  With VFIO's legacy type1 container QEMU counts every page
+# of the guest dirty in every pass, so the RAM left to send never shrinks:
+# QEMU switches over only when it believes the whole RAM fits in
+# downtime-limit, i.e. when  RAM <= bandwidth x downtime-limit.  By default
+# "bandwidth" is QEMU's estimate from the pass so far, which under TCG
+# inside TCG swings with the load of the machine (a SeaBIOS guest migrated
+# in 0.8 s in one run and never in 300 s in another).  avail-switchover-
+# bandwidth (QEMU >= 8.2) replaces the estimate in that decision only, so
+# QEMU switches over at its first check (once the destination acked the
+# device's initial bytes, with switchover-ack) whatever TCG's speed.  The
+# downtime itself is what it is: the final pass still sends the whole RAM.
+# E2E_SWITCHOVER_BW=0 leaves the decision to the estimate (the "cancel"
+# phase, which must stay in pre-copy).
+E2E_SWITCHOVER_BW_DEFAULT=1073741824	# 1 GiB/s x 8 s >> 128 MiB of RAM
+
 # e2e_migrate <src> <dst> <caps json list> [parameters json]: run one
-# migration, print "status total_ms downtime_ms"
+# migration, print "status total_ms downtime_ms"; status "setup-error" if
+# QEMU refused a capability or parameter
 e2e_migrate() {
 	src=$1 dst=$2 caps=$3 params=${4:-}
 	l2_qmp "$dst" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":$caps}}" \
@@ -121,10 +139,14 @@ e2e_migrate() {
 	[ -n "$params" ] && l2_qmp "$dst" \
 		"{\"execute\":\"migrate-set-parameters\",\"arguments\":$params}" >>"$L2DIR/$dst.qmp.log"
 	l2_qmp "$src" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":$caps}}" \
-		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${E2E_DOWNTIME_LIMIT:-8000},\"max-bandwidth\":${E2E_MAX_BW:-1073741824}}}" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":{\"downtime-limit\":${E2E_DOWNTIME_LIMIT:-8000},\"max-bandwidth\":${E2E_MAX_BW:-1073741824},\"avail-switchover-bandwidth\":${E2E_SWITCHOVER_BW:-$E2E_SWITCHOVER_BW_DEFAULT}}}" \
 		>"$L2DIR/$src.qmp.log"
 	[ -n "$params" ] && l2_qmp "$src" \
 		"{\"execute\":\"migrate-set-parameters\",\"arguments\":$params}" >>"$L2DIR/$src.qmp.log"
+	if grep -q '"error"' "$L2DIR/$src.qmp.log" "$L2DIR/$dst.qmp.log"; then
+		echo "setup-error - -"
+		return
+	fi
 	l2_qmp "$src" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"unix:$L2DIR/$dst.mig\"}}" \
 		>>"$L2DIR/$src.qmp.log"
 	end=$(($(cut -d. -f1 /proc/uptime) + ${E2E_MIGRATE_TIMEOUT:-300}))
@@ -141,20 +163,67 @@ e2e_migrate() {
 	echo "$st $(echo "$q" | json_field total-time) $(echo "$q" | json_field downtime)"
 }
 
-# e2e_device_share <trace file>: microseconds p2pmig's own work took
-# between the source leaving RUNNING for good and the destination running
-# (SET_STATE requests and data_fd I/O), i.e. the device's part of the
-# downtime
+# e2e_device_share <trace file>: microseconds p2pmig's own work took in
+# the downtime, all VFs summed: SET_STATE requests and data_fd transfers
+# from the source's first step taken with the vCPUs stopped (PRE_COPY =>
+# PRE_COPY_P2P; RUNNING => RUNNING_P2P without pre-copy; => STOP_COPY
+# without P2P) to the destination's last step to RUNNING.  The source's
+# STOP_COPY => STOP comes after the switchover and is not in it.
+# (Timestamps are those of the trace lines, written when a step ends.)
 e2e_device_share() {
 	awk '
-	function ts(l) { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
-	/p2pmig_set_state:/ && (/=> PRE_COPY_P2P/ || /=> STOP_COPY/ || /RUNNING => RUNNING_P2P/) { if (!start) start = ts($0) }
+	function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
+	function ns() { for (i = 1; i <= NF; i++) if ($i == "ns") return $(i - 1); return 0 }
 	/p2pmig_set_state:|p2pmig_stream:/ {
-		t = ts($0)
-		for (i = 1; i <= NF; i++) if ($i == "ns") ns = $(i - 1)
-		if (start && t >= start) { sum += ns; last = t }
+		n++; t[n] = ts(); d[n] = ns(); after[n] = / STOP_COPY => STOP /
+		if (/p2pmig_set_state:/ && !start &&
+		    (/ PRE_COPY => PRE_COPY_P2P / || / RUNNING => RUNNING_P2P / || /=> STOP_COPY /))
+			start = t[n]
+		if (/p2pmig_set_state:/ && /=> RUNNING /)
+			end = t[n]
 	}
-	END { printf "%d\n", sum / 1000 }' "$1"
+	END {
+		for (j = 1; j <= n; j++)
+			if (start && t[j] >= start && t[j] <= end && !after[j])
+				sum += d[j]
+		printf "%d\n", sum / 1000
+	}' "$1"
+}
+
+# e2e_replay_order <trace file> <source VF> <destination VF>: with
+# switchover-ack the destination replays the VF's configuration (through
+# its mailbox, inside a data_fd write) before the source stops: prints why
+# the destination VF's "replay" step (p2pmig_step, ret=0) did not end
+# before the source VF's PRE_COPY => PRE_COPY_P2P began; nothing if it did.
+e2e_replay_order() {
+	awk -v src="$2" -v dst="$3" '
+	function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
+	function at(name) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	/p2pmig_step:/ {
+		k = at("p2pmig_step:")
+		if ($(k + 1) != dst || $(k + 2) != "replay")
+			next
+		nrep++
+		r = $(k + 5); sub(/^ret=/, "", r)
+		if (r + 0 != 0) { bad = r; next }
+		t = ts()
+		if (!good || t < good) good = t
+	}
+	/p2pmig_set_state:/ {
+		k = at("p2pmig_set_state:")
+		if ($(k + 1) == src && $(k + 2) == "PRE_COPY" && $(k + 4) == "PRE_COPY_P2P" && !p2p)
+			p2p = ts() - $(k + 5) / 1000000000
+	}
+	END {
+		if (!p2p)
+			print "the source VF " src " never went PRE_COPY -> PRE_COPY_P2P"
+		else if (!nrep)
+			print "no p2pmig_step replay line for the destination VF " dst " in the trace"
+		else if (!good)
+			print "the destination VF " dst " replay failed (ret=" bad ")"
+		else if (good > p2p)
+			printf "the destination VF %s replay ended at %.6f s, after the source VF %s began PRE_COPY -> PRE_COPY_P2P at %.6f s\n", dst, good, src, p2p
+	}' "$1"
 }
 
 # e2e_arcs <trace file>: each SET_STATE request (and under it the arcs it

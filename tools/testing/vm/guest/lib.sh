@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034
 #
 # Helpers for payloads running in the test bed guest (busybox sh).
 # Installed as /testbed/lib.sh by mkinitramfs.sh.

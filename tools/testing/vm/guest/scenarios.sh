@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034
 #
 # QEMU end-to-end scenarios, shared by `make check` (guest/e2e-check.sh,
 # which asserts their outcome) and `make bench` (which tabulates them).
@@ -39,6 +39,12 @@ sc_dump() {
 			-e '^vfio_load_state_device' "$L2DIR/$f.log" | tail -6 | sed "s/^/#   QEMU $f: /"
 	done
 	dmesg | grep -iE 'p2pmig|igb|vfio' | tail -8 | sed 's/^/#   kernel: /'
+}
+
+# sc_qemu_error: the last error QEMU gave on QMP (source, then destination)
+sc_qemu_error() {
+	grep -o -e '"error-desc": "[^"]*"' -e '"desc": "[^"]*"' "$L2DIR/src.qmp.log" "$L2DIR/dst.qmp.log" |
+		tail -1
 }
 
 sc_reset() { sc_status='' sc_total='' sc_down='' sc_dev='' sc_ping=''; }
@@ -82,7 +88,7 @@ sc_pinging() {
 # sc_check_bios <VFs> <props>: what is wrong after a SeaBIOS migration
 sc_check_bios() {
 	if [ "$sc_status" != completed ]; then
-		echo "migration $sc_status: $(grep -o '"error-desc": "[^"]*"' "$L2DIR/src.qmp.log" | tail -1)"
+		echo "migration $sc_status: $(sc_qemu_error)"
 	elif ! sc_running dst; then
 		echo "the guest does not run on the destination"
 	elif [ "$1" -gt 1 ] && ! sc_all_went "$L2DIR/trace" "$PF0" "$1" "PRE_COPY -> PRE_COPY_P2P"; then
@@ -162,7 +168,9 @@ scenario_no_p2p() {
 # the guest keeps running and pinging on the source), "dstfail" (the
 # destination PF is down, so the destination cannot load the device: the
 # guest keeps running and pinging on the source), then the migration that
-# completes; the ping must survive it.
+# completes; the ping must survive it.  With switchover-ack, the
+# destination's configuration replay must come before the source's
+# PRE_COPY -> PRE_COPY_P2P (p2pmig's "replay" step in the trace).
 scenario_linux() {
 	sl_caps=$1 sl_phases=${2:-} sl_tag=${3:-linux-1vf}
 	sc_reset
@@ -182,10 +190,12 @@ scenario_linux() {
 		cancel)
 			e2e_start_guest dst "$PF1" 1 linux "" -incoming defer
 			sleep 2
-			# slow enough to be caught in pre-copy
+			# slow enough to be caught in pre-copy, and the switchover
+			# left to QEMU's estimate of those 2 MB/s: it never comes
 			e2e_trace_on
-			E2E_MAX_BW=2000000 E2E_MIGRATE_TIMEOUT=0 e2e_migrate src dst "[$sl_caps]" >/dev/null
-			unset E2E_MAX_BW E2E_MIGRATE_TIMEOUT	# ash may keep them
+			E2E_MAX_BW=2000000 E2E_SWITCHOVER_BW=0 E2E_MIGRATE_TIMEOUT=0 \
+				e2e_migrate src dst "[$sl_caps]" >/dev/null
+			unset E2E_MAX_BW E2E_SWITCHOVER_BW E2E_MIGRATE_TIMEOUT	# ash may keep them
 			n=0
 			while [ "$(l2_migrate_status src)" != active ] && [ $n -lt 20 ]; do
 				sleep 0.5
@@ -243,7 +253,7 @@ scenario_linux() {
 	sc_migrate "$sl_caps"
 	why=ok
 	if [ "$sc_status" != completed ]; then
-		why="migration $sc_status: $(grep -o '"error-desc": "[^"]*"' "$L2DIR/src.qmp.log" | tail -1)"
+		why="migration $sc_status: $(sc_qemu_error)"
 		l2_quit dst
 		l2_quit src
 	else
@@ -273,6 +283,16 @@ scenario_linux() {
 		fi
 		l2_quit dst
 	fi
+	# switchover-ack: the destination replayed the VF's configuration
+	# before the source stopped it (the point of the ack)
+	case $sl_caps in
+	*'"switchover-ack"'*)
+		if [ "$why" = ok ]; then
+			order=$(e2e_replay_order "$L2DIR/trace" "$(vf_of "$PF0" 0)" "$(vf_of "$PF1" 0)")
+			[ -z "$order" ] || why="switchover-ack: $order"
+		fi
+		;;
+	esac
 	e2e_release "$E2E_ETH0" 1
 	e2e_release "$E2E_ETH1" 1
 	if [ "$why" = ok ]; then

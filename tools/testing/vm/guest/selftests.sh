@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Payload entry for `make check`: prepare VFs, load p2pmig, run every
-# selftest binary in ./selftests.  Output is TAP; the host counts it.
+# selftest binary in ./selftests.  Output is TAP; the host counts it and
+# checks it against tools/testing/selftests/vfio/MANIFEST.
 . /testbed/lib.sh
 
 tap_check "test bed: two igb PFs up, 4 VFs each, VFIO loaded" testbed_setup 4 || exit 1
@@ -24,10 +25,15 @@ tap_check "4 VFs on two PFs bind to p2pmig through driver_override" bind_all || 
 log "VFs: A=$P2PMIG_VF_A B=$P2PMIG_VF_B C=$P2PMIG_VF_C D=$P2PMIG_VF_D SPARE=$P2PMIG_VF_SPARE"
 log "setup done at $(cut -d' ' -f1 /proc/uptime)s"
 
+# each binary's TAP between markers: the host holds it to the MANIFEST
 fail=0
 for t in ./selftests/*; do
 	[ -x "$t" ] || continue
-	kselftest_run "$t" || fail=1
+	echo "# p2pmig-selftest: begin ${t##*/}"
+	kselftest_run "$t"
+	rc=$?
+	echo "# p2pmig-selftest: end ${t##*/} exit=$rc"
+	[ $rc = 0 ] || fail=1
 done
 tap_check "kernel log has no WARN, BUG or Oops" kernel_log_is_clean || fail=1
 log "tests done at $(cut -d' ' -f1 /proc/uptime)s"

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tests/run.sh: tests of the test bed's own checks, on samples, on the
+# build host (host-tests.sh runs it; TAP on stdout, exit 1 on a failure):
+#  - manifest.sh against a sample manifest and sample TAP: each way a run
+#    can fall short of the manifest must be reported;
+#  - the trace checks of guest/e2e.sh (the device's share of the downtime,
+#    the replay before the switchover), run by busybox sh and awk as in the
+#    guest, on a sample trace and variants of it.
+set -uo pipefail
+. "$(dirname "$0")/../config.sh"
+
+T=$VM/tests
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {	# check <description> <command...>
+	local what=$1
+	shift
+	if "$@"; then
+		echo "ok - test bed checks: $what"
+	else
+		echo "not ok - test bed checks: $what"
+		failed=1
+	fi
+}
+
+# --- manifest.sh ------------------------------------------------------------
+manifest() {	# manifest <expected exit> <pattern> <manifest.sh arguments...>
+	local want=$1 pat=$2 out rc
+	shift 2
+	out=$("$VM/manifest.sh" -m "$T/manifest.sample" "$@")
+	rc=$?
+	[ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qE -- "$pat" && return 0
+	printf '%s\n' "$out" | sed 's/^/#   /'
+	echo "#   exit $rc, wanted $want and a line matching: $pat"
+	return 1
+}
+variant() {	# variant <name> <sed script>: the sample TAP, changed
+	sed "$2" "$T/selftests.sample" >"$tmp/$1"
+	echo "$tmp/$1"
+}
+
+s=$T/selftests.sample
+check "manifest: the sample run matches its manifest" \
+	manifest 0 '^ok - \[6\.12\] MANIFEST: a_test ran its 3 tests \(1 listed skips\)$' selftests 6.12 "$s"
+check "manifest: a per-kernel count is held to (6.1 lists 2 tests)" \
+	manifest 1 '^not ok - \[6\.1\] MANIFEST: a_test: .*ran 3 tests, MANIFEST lists 2' selftests 6.1 "$s"
+check "manifest: a skip listed for other kernels only fails" \
+	manifest 1 'a_test: .*f\.v\.t2 skipped \("no such feature here"\), not listed' selftests 6.1 "$s"
+check "manifest: a missing binary fails" \
+	manifest 1 '^not ok - \[7\.3\] MANIFEST: b_test: did not run$' \
+	selftests 7.3 "$(variant nob '/begin b_test/,/end b_test/d')"
+check "manifest: a binary that ran fewer tests fails" \
+	manifest 1 'b_test: ran 1 tests, MANIFEST lists 2' \
+	selftests 6.12 "$(variant fewer '/^not ok 2 g.t2/d')"
+check "manifest: a binary that died before its totals fails" \
+	manifest 1 'a_test: never finished; died before reporting its totals; ran 2 tests' \
+	selftests 6.12 "$(variant died '/^ok 3 f.v.t3/,/end a_test/d')"
+check "manifest: a skip with another reason fails" \
+	manifest 1 'f\.v\.t2 skipped \("no device"\), not listed with that reason' \
+	selftests 6.12 "$(variant reason 's/# SKIP no such feature here/# SKIP no device/')"
+check "manifest: a binary not listed fails" \
+	manifest 1 '^not ok - \[6\.12\] MANIFEST: c_test ran but is not listed$' \
+	selftests 6.12 "$(variant extra 's/a_test/c_test/g')"
+check "manifest: a binary that exited non-zero with every test ok fails" \
+	manifest 1 'b_test: exited 1 with no failed test' \
+	selftests 6.12 "$(variant exit 's/^not ok 2 g.t2/ok 2 g.t2/')"
+check "manifest: host binaries are held to the host entries" \
+	manifest 1 '^not ok - MANIFEST: h_test: did not run$' selftests host "$s"
+printf 'RESULT s1 verdict=pass\n# RESULT s2 verdict=fail\n' >"$tmp/e2e-ok"
+printf 'RESULT s1 verdict=pass\nRESULT s3 verdict=pass\n' >"$tmp/e2e-bad"
+check "manifest: every listed scenario reported (pass or fail)" \
+	manifest 0 '^ok - e2e: MANIFEST: its 2 scenarios reported' e2e "$tmp/e2e-ok"
+check "manifest: a missing scenario fails" \
+	manifest 1 '^not ok - e2e: MANIFEST: scenario s2 reported no RESULT$' e2e "$tmp/e2e-bad"
+check "manifest: a scenario not listed fails" \
+	manifest 1 '^not ok - e2e: MANIFEST: scenario s3 ran but is not listed$' e2e "$tmp/e2e-bad"
+printf '#!/bin/sh\ngrep -v "^# [SPp]" "%s" >&2\n' "$T/list.sample" >"$tmp/lister"
+chmod +x "$tmp/lister"
+check "manifest: count reads a binary's -l listing (22 tests, variants times tests)" \
+	test "$("$VM/manifest.sh" count "$tmp/lister")" = "lister 22"
+
+real_manifest() {	# the real one has entries of each kind
+	local k
+	for k in guest host e2e; do
+		grep -qE "^${k}[[:space:]]" "$TOP/tools/testing/selftests/vfio/MANIFEST" || return 1
+	done
+}
+check "manifest: the real MANIFEST lists guest, host and e2e entries" real_manifest
+
+# --- guest/e2e.sh's trace checks, by busybox as in the guest ----------------
+bb=$CACHE/busybox/usr/bin/busybox
+mkdir -p "$tmp/bin"
+if [ -x "$bb" ]; then
+	for a in sh awk grep sed cut tr cat; do ln -s "$bb" "$tmp/bin/$a"; done
+fi
+bbsh() {	# bbsh <function> <arguments...>: a function of guest/e2e.sh
+	PATH=$tmp/bin "$tmp/bin/sh" -c '. "$0"; "$@"' "$VM/guest/e2e.sh" "$@"
+}
+check "trace: busybox from the cache runs" test -x "$tmp/bin/sh"
+
+trace=$T/switchover-ack.trace
+tvariant() {	# tvariant <name> <sed script>: the sample trace, changed
+	sed "$2" "$trace" >"$tmp/$1"
+	echo "$tmp/$1"
+}
+# share: PRE_COPY => PRE_COPY_P2P 35 + PRE_COPY_P2P => STOP_COPY 60 + read
+# 20 + written 20 + RESUMING => STOP 128 + STOP => RUNNING_P2P 30 +
+# RUNNING_P2P => RUNNING 6 us; not the arcs, not before the vCPUs stop, not
+# STOP_COPY => STOP, not after the destination runs
+share=$(bbsh e2e_device_share "$trace")
+check "trace: device share counts PRE_COPY -> PRE_COPY_P2P to the destination's RUNNING (299 us, got $share)" \
+	test "$share" = 299
+share=$(bbsh e2e_device_share "$(tvariant nop2p '/PRE_COPY => PRE_COPY_P2P/d; /PRE_COPY -> PRE_COPY_P2P/d;
+	s/PRE_COPY_P2P => STOP_COPY/PRE_COPY => STOP_COPY/')")
+check "trace: without P2P the share starts at => STOP_COPY (264 us, got $share)" \
+	test "$share" = 264
+
+src=0000:01:10.0 dst=0000:02:10.0
+order() {	# order <expected why pattern or ""> <trace>
+	local why
+	why=$(bbsh e2e_replay_order "$2" "$src" "$dst")
+	if [ -z "$1" ]; then
+		[ -z "$why" ] && return 0
+	else
+		printf '%s\n' "$why" | grep -qE -- "$1" && return 0
+	fi
+	echo "#   got: ${why:-(nothing)}; wanted: ${1:-(nothing)}"
+	return 1
+}
+check "trace: replay before PRE_COPY -> PRE_COPY_P2P passes" order "" "$trace"
+check "trace: no replay line fails, saying so" \
+	order "^no p2pmig_step replay line for the destination VF $dst in the trace$" \
+	"$(tvariant norep '/p2pmig_step/d')"
+check "trace: a replay of another VF does not count" \
+	order "^no p2pmig_step replay line" "$(tvariant other "s/p2pmig_step: $dst/p2pmig_step: $src/")"
+check "trace: a failed replay fails" \
+	order "replay failed \(ret=-110\)" "$(tvariant ret 's/replay 15700000 ns ret=0/replay 15700000 ns ret=-110/')"
+check "trace: a replay ending after the source began PRE_COPY -> PRE_COPY_P2P fails" \
+	order "replay ended at 302\.899990 s, after the source VF $src began PRE_COPY -> PRE_COPY_P2P at 302\.899965 s" \
+	"$(tvariant late 's/301\.700000: p2pmig_step/302.899990: p2pmig_step/')"
+check "trace: a source that never went PRE_COPY -> PRE_COPY_P2P fails" \
+	order "^the source VF $src never went PRE_COPY -> PRE_COPY_P2P$" \
+	"$(tvariant nosrc '/PRE_COPY => PRE_COPY_P2P/d')"
+
+exit $failed
