@@ -668,25 +668,39 @@ static const u8 igbvf_clear_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01
  * otherwise), answered by @end: the PF enables the VF and lets it
  * configure (CTS).  @pf_mac is the MAC the PF holds for the VF (set by an
  * administrator), or zero.
+ *
+ * Sent twice.  Linux's igb handles a VF's reset event (VFLRE: the FLR that
+ * opened the VF, a VTCTRL.RST) and its messages in one pass of its mailbox
+ * interrupt, the reset first; a pass that checked this VF for a reset just
+ * before the reset happened answers a VF_RESET posted meanwhile, still
+ * holding the VF's old MAC, and handles the reset in its next pass: that
+ * revokes CTS (the next request goes unanswered) and forgets the MAC, but
+ * leaves it in the receive filter.  A second VF_RESET can only be found by
+ * a later pass, which handles the pending reset first.
  */
 static int vf_reset_request(struct p2pmig_device *p2p, ktime_t ready, ktime_t end,
 			    u8 *pf_mac)
 {
 	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3], seen = 0;
-	int ret;
+	int i, ret = 0;
 
-	eth_zero_addr(pf_mac);
 	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
 		ret = mbx_pause(ready, 1000);
 		if (ret)
 			return ret == -ETIMEDOUT ? -ENETDOWN : ret;
 	}
-	ret = mbx_request_until(p2p, msg, 1, reply, 3, end);
-	/* a NACK only says the PF has no MAC for the VF: the reset happened */
-	if (ret == -EREMOTEIO && FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
-		return 0;
-	if (!ret)
-		msg_get_mac(reply, pf_mac);
+	for (i = 0; i < 2; i++) {
+		eth_zero_addr(pf_mac);
+		ret = mbx_request_until(p2p, msg, 1, reply, 3, end);
+		/* a NACK only says the PF has no MAC for the VF: it reset */
+		if (ret == -EREMOTEIO &&
+		    FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
+			ret = 0;
+		else if (!ret)
+			msg_get_mac(reply, pf_mac);
+		if (ret)
+			break;
+	}
 	return ret;
 }
 
@@ -773,16 +787,11 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 
 /*
  * The replay, and once more if the PF stopped answering after VF_RESET.
- *
- * Linux's igb handles a VF reset event (VFLRE: an FLR or VTCTRL.RST of the
- * VF, here the reset that opened the destination) and the VF's messages in
- * one pass of its mailbox interrupt, reset first.  When a pass checked this
- * VF for a reset just before the reset happened and found VF_RESET in the
- * same pass, it answers VF_RESET and handles the reset event in the next
- * pass: that revokes clear-to-send, and the next request goes unanswered
- * (-ECONNRESET), as does every one after it but VF_RESET.  The reset event
- * is consumed by then, and it also undid what this replay had set: start
- * over from VF_RESET, once.
+ * vf_reset_request() closes the race of a VF reset handled only after the
+ * PF answered VF_RESET (see there); should the PF still revoke CTS in the
+ * middle of the replay (a VF reset from elsewhere), the next request goes
+ * unanswered (-ECONNRESET), and the reset also undid what the replay had
+ * set: start over from VF_RESET, once.
  */
 static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 {

@@ -45,7 +45,8 @@ static const struct p2pmig_backend *be(struct p2pmig_device *p2p)
  * @p2p: device, with vfio-pci-core's memory_lock held
  *
  * vfio-pci-core's own test: the function is in D0 and its memory decodes
- * (a VF's does whatever its command register says).
+ * (a VF's memory decodes as its PF's SR-IOV control says, whatever its
+ * own command register holds).
  *
  * Return: true if MMIO may go to the device.
  */
