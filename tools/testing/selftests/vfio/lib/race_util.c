@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,7 +144,7 @@ int kmsg_open(void)
 	return fd;
 }
 
-int kmsg_count(int fd, const char *needle)
+int kmsg_count(int fd, const char *needle, int max_level)
 {
 	char rec[8192];
 	int n = 0;
@@ -157,7 +158,8 @@ int kmsg_count(int fd, const char *needle)
 			break;
 		}
 		rec[len] = 0;
-		if (strstr(rec, needle))
+		/* "<facility * 8 + level>,<seq>,<usec>,<flags>;<text>" */
+		if (atoi(rec) % 8 <= max_level && strstr(rec, needle))
 			n++;
 	}
 	return n;

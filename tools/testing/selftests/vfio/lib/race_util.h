@@ -51,9 +51,10 @@ int bg_join(struct bg_call *c, int ms);
 
 /*
  * The kernel log from now on: kmsg_open() starts at its end; kmsg_count()
- * counts the records since then that contain @needle.
+ * counts the records since then of level @max_level or more urgent (3:
+ * errors) that contain @needle.
  */
 int kmsg_open(void);
-int kmsg_count(int fd, const char *needle);
+int kmsg_count(int fd, const char *needle, int max_level);
 
 #endif
