@@ -67,8 +67,6 @@ MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as 
 #define IGBVF_MBX_RELEASE_TIMEOUT_US 200000
 /* a PF in reset (interface down) never clears RSTI */
 #define IGBVF_PF_READY_TIMEOUT_US 2000000
-/* a VF reset (VTCTRL.RST) completes within microseconds on the 82576 */
-#define IGBVF_VF_RESET_TIMEOUT_US 100000
 /* taking the mailbox to restore its memory on a resumed VF */
 #define IGBVF_MBX_RESTORE_TIMEOUT_US 20000
 
