@@ -552,6 +552,16 @@ static int resume_parse(struct p2pmig_file *f, size_t n)
 
 	if (!session_live(f))
 		return -ENODEV;
+	/*
+	 * Only now, with the session known to be live (the device is open:
+	 * closing it ends the session under the state mutex before
+	 * vfio-pci-core frees its config space), is the function's state
+	 * worth looking at.
+	 */
+	if (!p2pmig_mmio_enabled(f->p2p)) {
+		dev_dbg(fdev(f), "resume write refused: memory disabled or not in D0\n");
+		return -EIO;
+	}
 	if (f->parser.state == P2PMIG_PARSE_FAILED)
 		return f->parser.err;
 	if (f->bytes + n > P2PMIG_STREAM_MAX) {
@@ -579,6 +589,13 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 
 	if (pos)
 		return -ESPIPE;
+	/*
+	 * An ended session touches nothing, not even the device's power
+	 * state (the function may be unbound or gone); resume_parse() checks
+	 * again under the state mutex.
+	 */
+	if (READ_ONCE(f->ended))
+		return -ENODEV;
 
 	/* records may make the backend touch the device: not while suspended */
 	ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
@@ -599,14 +616,18 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 			ret = -EFAULT;
 			break;
 		}
-		/* a piece that cannot reach the device is not parsed at all */
-		ret = p2pmig_mmio_begin(p2p);
-		if (ret)
+		/*
+		 * memory_lock before the state mutex; whether the device may
+		 * be touched is decided under both (resume_parse())
+		 */
+		if (down_read_killable(&p2p->core.memory_lock)) {
+			ret = -EINTR;
 			break;
+		}
 		mutex_lock(&p2p->mig.state_mutex);
 		ret = resume_parse(f, n);
 		mutex_unlock(&p2p->mig.state_mutex);
-		p2pmig_mmio_end(p2p);
+		up_read(&p2p->core.memory_lock);
 		if (ret)
 			break;
 
@@ -652,6 +673,17 @@ static int p2pmig_file_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/* A resume session always takes data; once ended, it reports the end. */
+static __poll_t p2pmig_resume_poll(struct file *filp, struct poll_table_struct *wait)
+{
+	struct p2pmig_file *f = filp->private_data;
+
+	poll_wait(filp, &f->poll_wq, wait);
+	if (READ_ONCE(f->ended))
+		return EPOLLERR | EPOLLHUP;
+	return EPOLLOUT | EPOLLWRNORM;
+}
+
 static const struct file_operations p2pmig_save_fops = {
 	.owner		= THIS_MODULE,
 	.read		= p2pmig_save_read,
@@ -664,6 +696,7 @@ static const struct file_operations p2pmig_save_fops = {
 static const struct file_operations p2pmig_resume_fops = {
 	.owner		= THIS_MODULE,
 	.write		= p2pmig_resume_write,
+	.poll		= p2pmig_resume_poll,
 	.release	= p2pmig_file_release,
 };
 
