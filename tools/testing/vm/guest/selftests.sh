@@ -7,15 +7,20 @@
 . /testbed/lib.sh
 
 tap_check "test bed: two igb PFs up, 4 VFs each, VFIO loaded" testbed_setup 4 || exit 1
+if debug_kernel; then
+	tap_check "kmemleak runs and forgets what boot left" kmemleak_forget || exit 1
+fi
 tap_check "p2pmig installs with depmod and loads by name" install_p2pmig ./p2pmig.ko || exit 1
 
-# roles: A, B on PF0; C, D on PF1; SPARE (PF0) is bound and unbound by tests
+# roles: A, B on PF0; C, D on PF1; SPARE (PF0) and SPARE2 (PF1) are bound
+# and unbound by tests
 P2PMIG_VF_A=$(vf_of "$PF0" 0)
 P2PMIG_VF_B=$(vf_of "$PF0" 1)
 P2PMIG_VF_C=$(vf_of "$PF1" 0)
 P2PMIG_VF_D=$(vf_of "$PF1" 1)
 P2PMIG_VF_SPARE=$(vf_of "$PF0" 3)
-export P2PMIG_VF_A P2PMIG_VF_B P2PMIG_VF_C P2PMIG_VF_D P2PMIG_VF_SPARE
+P2PMIG_VF_SPARE2=$(vf_of "$PF1" 3)
+export P2PMIG_VF_A P2PMIG_VF_B P2PMIG_VF_C P2PMIG_VF_D P2PMIG_VF_SPARE P2PMIG_VF_SPARE2
 bind_all() {
 	for vf in $P2PMIG_VF_A $P2PMIG_VF_B $P2PMIG_VF_C $P2PMIG_VF_D; do
 		bind_dev "$vf" p2pmig || return 1
@@ -35,6 +40,9 @@ for t in ./selftests/*; do
 	echo "# p2pmig-selftest: end ${t##*/} exit=$rc"
 	[ $rc = 0 ] || fail=1
 done
-tap_check "kernel log has no WARN, BUG or Oops" kernel_log_is_clean || fail=1
+tap_check "kernel log has no WARN, BUG, Oops or checker report" kernel_log_is_clean || fail=1
+if debug_kernel; then
+	tap_check "kmemleak finds no leak" kmemleak_is_clean || fail=1
+fi
 log "tests done at $(cut -d' ' -f1 /proc/uptime)s"
 exit $fail
