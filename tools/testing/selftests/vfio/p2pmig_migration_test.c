@@ -19,6 +19,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/mig_util.h"
+#include "lib/stream_util.h"
 #include "lib/vfio_util.h"
 #include "stream.h"
 
@@ -498,86 +499,6 @@ TEST_F(mig, two_vfs_migrate_at_the_same_time)
  * RESUMING -> STOP, never EFAULT, nothing reaches the device, C stays in
  * RESUMING and VFIO_DEVICE_RESET brings it back.
  */
-struct rec {
-	uint16_t type;
-	uint32_t len;
-	uint8_t payload[2048];
-};
-
-struct parsed {
-	struct p2pmig_stream_hdr hdr;
-	struct rec rec[8];
-	int n;		/* records before END */
-};
-
-static uint16_t le16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return le16(p) | (uint32_t)le16(p + 2) << 16;
-}
-
-/* Split a valid stream into header fields and records (END dropped). */
-static int split(const uint8_t *s, size_t len, struct parsed *p)
-{
-	size_t off = P2PMIG_STREAM_HDR_LEN;
-
-	memset(p, 0, sizeof(*p));
-	p->hdr.vendor = le16(s + 8);
-	p->hdr.device = le16(s + 10);
-	p->hdr.backend_version = le16(s + 12);
-	p->hdr.flags = le32(s + 16);
-	while (off + P2PMIG_REC_HDR_LEN <= len && p->n < 8) {
-		struct rec *r = &p->rec[p->n];
-
-		r->type = le16(s + off);
-		r->len = le32(s + off + 4);
-		if (r->type == P2PMIG_REC_END)
-			return 0;
-		if (r->len > sizeof(r->payload))
-			return -1;
-		memcpy(r->payload, s + off + P2PMIG_REC_HDR_LEN, r->len);
-		off += P2PMIG_REC_HDR_LEN + r->len;
-		p->n++;
-	}
-	return -1;
-}
-
-static size_t build(uint8_t *out, const struct parsed *p, bool end)
-{
-	size_t len = p2pmig_stream_put_header(out, &p->hdr);
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		len += p2pmig_stream_put_record(out + len, p->rec[i].type, i,
-						p->rec[i].payload, p->rec[i].len);
-	if (end)
-		len += p2pmig_stream_put_record(out + len, P2PMIG_REC_END, i, NULL, 0);
-	return len;
-}
-
-static void insert_rec(struct parsed *p, int at, uint16_t type, uint32_t len)
-{
-	memmove(&p->rec[at + 1], &p->rec[at], (p->n - at) * sizeof(p->rec[0]));
-	p->rec[at].type = type;
-	p->rec[at].len = len;
-	memset(p->rec[at].payload, 0x3c, len);
-	p->n++;
-}
-
-static int find_rec(const struct parsed *p, uint16_t type)
-{
-	int i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->rec[i].type == type)
-			return i;
-	return -1;
-}
-
 enum damage {
 	TRUNCATED, BAD_CHECKSUM, OTHER_DEVICE, OTHER_BACKEND_VERSION,
 	UNKNOWN_MANDATORY, OVERSIZED, TRAILING_GARBAGE, EMPTY, NO_REGISTERS,

@@ -20,7 +20,12 @@ P2PMIG_VF_C=$(vf_of "$PF1" 0)
 P2PMIG_VF_D=$(vf_of "$PF1" 1)
 P2PMIG_VF_SPARE=$(vf_of "$PF0" 3)
 P2PMIG_VF_SPARE2=$(vf_of "$PF1" 3)
+# E, F: bound only by the fuzz test, which no traffic test may follow on
+# the same VF (QEMU's model keeps a queue's transmit state across an FLR)
+P2PMIG_VF_E=$(vf_of "$PF0" 2)
+P2PMIG_VF_F=$(vf_of "$PF1" 2)
 export P2PMIG_VF_A P2PMIG_VF_B P2PMIG_VF_C P2PMIG_VF_D P2PMIG_VF_SPARE P2PMIG_VF_SPARE2
+export P2PMIG_VF_E P2PMIG_VF_F
 bind_all() {
 	for vf in $P2PMIG_VF_A $P2PMIG_VF_B $P2PMIG_VF_C $P2PMIG_VF_D; do
 		bind_dev "$vf" p2pmig || return 1
@@ -29,6 +34,16 @@ bind_all() {
 tap_check "4 VFs on two PFs bind to p2pmig through driver_override" bind_all || exit 1
 log "VFs: A=$P2PMIG_VF_A B=$P2PMIG_VF_B C=$P2PMIG_VF_C D=$P2PMIG_VF_D SPARE=$P2PMIG_VF_SPARE"
 log "setup done at $(cut -d' ' -f1 /proc/uptime)s"
+
+# stress and fuzz: longer on the debug kernel, where the checkers watch
+if debug_kernel; then
+	P2PMIG_STRESS_SECONDS=${P2PMIG_STRESS_SECONDS:-60}
+	P2PMIG_FUZZ_STREAMS=${P2PMIG_FUZZ_STREAMS:-10000}
+else
+	P2PMIG_STRESS_SECONDS=${P2PMIG_STRESS_SECONDS:-20}
+	P2PMIG_FUZZ_STREAMS=${P2PMIG_FUZZ_STREAMS:-1000}
+fi
+export P2PMIG_STRESS_SECONDS P2PMIG_FUZZ_STREAMS
 
 # each binary's TAP between markers: the host holds it to the MANIFEST
 fail=0
