@@ -26,6 +26,9 @@ P2PMIG_VF_E=$(vf_of "$PF0" 2)
 P2PMIG_VF_F=$(vf_of "$PF1" 2)
 export P2PMIG_VF_A P2PMIG_VF_B P2PMIG_VF_C P2PMIG_VF_D P2PMIG_VF_SPARE P2PMIG_VF_SPARE2
 export P2PMIG_VF_E P2PMIG_VF_F
+# the bed's shape, for tests that take it apart and put it back
+P2PMIG_PF0=$PF0 P2PMIG_PF1=$PF1 P2PMIG_NUMVFS=4
+export P2PMIG_PF0 P2PMIG_PF1 P2PMIG_NUMVFS
 bind_all() {
 	for vf in $P2PMIG_VF_A $P2PMIG_VF_B $P2PMIG_VF_C $P2PMIG_VF_D; do
 		bind_dev "$vf" p2pmig || return 1
