@@ -77,9 +77,35 @@ host_tests() {
 	"$VM/host-tests.sh" "${KO[$K_TESTBED]}" | tee -a "$HOST_TAP"
 }
 
-# testbed <kver>: boot the test bed on one kernel, run every guest test
+# debug_kernel: build the debug kernel (cached) and p2pmig against it
+debug_kernel() {
+	local log=$LOGS/debug-kernel.log ko
+	if ! K_DEBUG=$("$VM/build-debug-kernel.sh" 2>"$log"); then
+		tap_result "$HOST_TAP" 1 "debug kernel builds (lockdep, KASAN, UBSAN, kmemleak)"
+		cat "$log"
+		return 1
+	fi
+	cat "$log"
+	tap_result "$HOST_TAP" 0 "debug kernel $K_DEBUG builds (lockdep, KASAN, UBSAN, kmemleak)"
+	log=$LOGS/build-$K_DEBUG.log
+	if ko=$("$VM/build-module.sh" "$K_DEBUG" 2>"$log"); then
+		tap_result "$HOST_TAP" 0 "p2pmig builds against $K_DEBUG (W=1, -Werror)"
+		KO[$K_DEBUG]=$ko
+	else
+		tap_result "$HOST_TAP" 1 "p2pmig builds against $K_DEBUG (W=1, -Werror)"
+		tail -20 "$log"
+		return 1
+	fi
+}
+
+# what the kernel prints when a checker fires (as in guest/lib.sh)
+KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection|Call Trace:|UBSAN:|INFO: task .* blocked for more than|possible recursive locking|inconsistent lock state|kmemleak: .*new suspected'
+
+# testbed <kver> [run-l1 args]: boot the test bed on one kernel, run every
+# guest test
 testbed() {
 	local k=$1 name tap out payload rc
+	shift
 	name=check-$(kshort "$k")
 	out=$LOGS/$name.out
 	tap=$LOGS/$name.tap
@@ -97,10 +123,22 @@ testbed() {
 	cp "${KO[$k]}" "$payload/"
 	cp "$BUILD"/selftests/guest/* "$payload/selftests/"
 	cp "$VM/guest/selftests.sh" "$payload/run"
-	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -t 1200
+	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -t 1200 "$@"
 	rc=$?
 	# the same tests run on every kernel: say which in each result line
 	sed -E "s/^(ok|not ok) ([0-9]+ )?(- )?/\1 \2\3[$(kshort "$k")] /" "$out" >"$tap"
+	case $k in
+	*-p2pmig-debug)
+		# the console has the whole boot-to-poweroff log (loglevel 5:
+		# warnings and worse), also what came after the payload's scan
+		if grep -E "$KERNEL_REPORTS" "$LOGS/$name.console" >"$LOGS/$name.reports"; then
+			echo "not ok - [$(kshort "$k")] console has no checker report (lockdep, KASAN, UBSAN, hung task, lockup)" >>"$tap"
+			head -60 "$LOGS/$name.reports"
+		else
+			echo "ok - [$(kshort "$k")] console has no checker report (lockdep, KASAN, UBSAN, hung task, lockup)" >>"$tap"
+		fi
+		;;
+	esac
 	cat "$tap"
 	# every binary of the MANIFEST ran all its tests, skips as listed
 	"$VM/manifest.sh" selftests "$(kshort "$k")" "$out" | tee -a "$tap"
@@ -148,12 +186,21 @@ e2e() {
 
 stage build build
 stage host-tests host_tests
-# P2PMIG_KERNELS="6.12 7.3" limits the boots (development; CI boots all)
+# P2PMIG_KERNELS="6.12 7.3 debug e2e" limits the boots (development; CI
+# boots all)
 for k in $K_ALL; do
 	case " ${P2PMIG_KERNELS:-$(kshort "$k")} " in
 	*" $(kshort "$k") "*) stage "testbed-$(kshort "$k")" testbed "$k" ;;
 	esac
 done
+# the debug kernel (lockdep, KASAN, UBSAN, kmemleak): every guest test again
+case " ${P2PMIG_KERNELS:-debug} " in
+*" debug "*)
+	if stage debug-kernel debug_kernel; then
+		stage "testbed-$(kshort "$K_DEBUG")" testbed "$K_DEBUG" -A loglevel=5 -t 1800
+	fi
+	;;
+esac
 case " ${P2PMIG_KERNELS:-e2e} " in
 *" e2e "*) stage e2e e2e ;;
 esac

@@ -18,15 +18,20 @@ kimage() {
 	echo "$CACHE/kernels/$1/image"
 }
 
-# kshort <kver>: 6.12.95+deb12-amd64 -> 6.12, 6.1.0-50-amd64 -> 6.1
+# kshort <kver>: 6.12.95+deb12-amd64 -> 6.12, 6.1.0-50-amd64 -> 6.1,
+# 6.12.117-p2pmig-debug (build-debug-kernel.sh) -> 6.12-debug
 kshort() {
-	echo "$1" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/'
+	case $1 in
+	*-p2pmig-debug) echo "$1" | sed -E 's/^([0-9]+\.[0-9]+).*/\1-debug/' ;;
+	*) echo "$1" | sed -E 's/^([0-9]+\.[0-9]+).*/\1/' ;;
+	esac
 }
 
 # kdir <kver>: the kbuild directory of an extracted kernel
 kdir() {
 	case $1 in
 	"$K_7") echo "/usr/src/linux-headers-$1" ;;	# inside $CACHE/trixie
+	*-p2pmig-debug) echo "$CACHE/kernels/$1/obj" ;;
 	*) echo "$CACHE/kernels/$1/hdr/usr/src/linux-headers-$1" ;;
 	esac
 }

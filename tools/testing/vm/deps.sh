@@ -37,7 +37,8 @@ archive_uri() {
 # --- 1. host packages -------------------------------------------------------
 host_packages() {
 	local need=() p uri
-	for p in kmod cpio xz-utils zstd debootstrap gzip libelf-dev dwarves iproute2 socat; do
+	for p in kmod cpio xz-utils zstd debootstrap gzip libelf-dev dwarves iproute2 socat \
+		 flex bison bc; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 			need+=("$p")
 	done

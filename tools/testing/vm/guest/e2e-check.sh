@@ -28,6 +28,6 @@ tap_scenario scenario_bios bios-4vf-p2p 4 "$SC_ACK"
 tap_scenario scenario_bios bios-2vf-multifd 2 "$SC_ACK,$SC_MULTIFD" \
 	"$SC_MULTIFD_PROPS" "$SC_MULTIFD_PARAMS"
 tap_scenario scenario_no_p2p
-tap_check "kernel log has no WARN, BUG or Oops" kernel_log_is_clean || fail=1
+tap_check "kernel log has no WARN, BUG, Oops or checker report" kernel_log_is_clean || fail=1
 log "e2e done at $(cut -d' ' -f1 /proc/uptime)s"
 exit $fail

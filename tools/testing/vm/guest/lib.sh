@@ -100,9 +100,44 @@ tap_check() {
 	fi
 }
 
-# the kernel log must not show a WARN, BUG or Oops
+# What the kernel prints when one of its checkers fires: WARN, BUG (also
+# KASAN, sleeping in atomic context, soft lockup), Oops, lockdep (its
+# reports are WARNINGs), UBSAN, the hung-task detector.  The same list is in
+# check.sh, which reads the debug kernel's console.
+KERNEL_REPORTS='WARNING:|BUG:|Oops|general protection|Call Trace:|UBSAN:|INFO: task .* blocked for more than|possible recursive locking|inconsistent lock state|kmemleak: .*new suspected'
+
+# the kernel log must not show a WARN, BUG, Oops or a checker's report
 kernel_log_is_clean() {
-	if dmesg | grep -E 'WARNING:|BUG:|Oops|general protection|Call Trace:'; then
+	if dmesg | grep -E "$KERNEL_REPORTS"; then
+		return 1
+	fi
+	return 0
+}
+
+# debug_kernel: the test bed's debug kernel (build-debug-kernel.sh)
+debug_kernel() {
+	case $(uname -r) in *-p2pmig-debug) return 0 ;; esac
+	return 1
+}
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+# kmemleak_forget: forget what leaked before the tests (boot)
+kmemleak_forget() {
+	[ -w $KMEMLEAK ] || { log "no $KMEMLEAK (kmemleak off or disabled)"; return 1; }
+	echo scan >$KMEMLEAK && echo clear >$KMEMLEAK
+}
+
+# kmemleak_is_clean: no object became unreferenced since kmemleak_forget
+# (kmemleak reports objects older than 5 s; it scans twice, as its
+# documentation suggests, to drop transient false positives)
+kmemleak_is_clean() {
+	[ -w $KMEMLEAK ] || { log "no $KMEMLEAK (kmemleak off or disabled)"; return 1; }
+	sleep 6
+	echo scan >$KMEMLEAK && echo scan >$KMEMLEAK || return 1
+	if grep -q . $KMEMLEAK; then
+		log "kmemleak: $(grep -c '^unreferenced object' $KMEMLEAK) suspected leaks:"
+		sed 's/^/#   /' $KMEMLEAK | head -200
 		return 1
 	fi
 	return 0
