@@ -7,11 +7,13 @@
 #   make demo            the test bed's main job (see README.md)
 #   make bench           benchmarks in the test bed (figures, not tests);
 #                        writes bench/RESULTS.md
+#   make fuzz            the long libFuzzer run over the stream parser
+#                        (figures: executions/s, coverage, crashes)
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm
 
-.PHONY: all modules clean check demo deps selftests bench
+.PHONY: all modules clean check demo deps selftests bench fuzz
 
 all: modules
 
@@ -38,3 +40,6 @@ demo:
 
 bench:
 	$(TESTBED)/bench.sh
+
+fuzz:
+	$(TESTBED)/fuzz.sh

@@ -20,9 +20,10 @@ result() {	# result <rc> <description>
 # checkpatch --strict from Debian's linux-source, over every C file we own.
 # Ignored, and only where named: version tests in compat.h (its purpose),
 # the TRACE_EVENT() layout in trace.h (the kernel's own idiom), the ABI's
-# own CamelCase name in the uAPI overlay, and in userspace tests BIT() (a
-# kernel macro), volatile (MMIO through an mmap) and stdint types (bench/
-# is userspace too; checkpatch exempts only tools/ from that).
+# own CamelCase name in the uAPI overlay and libFuzzer's entry point, and
+# in userspace tests BIT() (a kernel macro), volatile (MMIO through an mmap)
+# and stdint types (bench/ is userspace too; checkpatch exempts only tools/
+# from that).
 # A missing or broken checkpatch must not pass for a clean tree: it must
 # first find the fault planted in a canary file, and then exit 0 on ours.
 CHECKPATCH=$CACHE/src/scripts/checkpatch.pl
@@ -49,10 +50,11 @@ fi
 result $rc "checkpatch works: it reports the trailing whitespace of a canary file"
 
 mapfile -t cfiles < <(git ls-files -co --exclude-standard -- '*.c' '*.h')
-drv=() tools=() compat=() uapi=() trace=()
+drv=() tools=() compat=() uapi=() trace=() fuzz=()
 for f in "${cfiles[@]}"; do
 	case $f in
 	*/compat.h) compat+=("$f") ;;
+	tools/testing/selftests/vfio/fuzz/*) fuzz+=("$f") ;;
 	*/trace.h) trace+=("$f") ;;
 	include/uapi/*) uapi+=("$f") ;;
 	tools/*|bench/*) tools+=("$f") ;;
@@ -63,7 +65,8 @@ rc=0
 : >"$tmp/checkpatch.out"
 for set in "|drv" "LINUX_VERSION_CODE,CONSTANT_COMPARISON|compat" \
 	   "OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT|trace" "CAMELCASE|uapi" \
-	   "BIT_MACRO,VOLATILE,PREFER_KERNEL_TYPES|tools"; do
+	   "BIT_MACRO,VOLATILE,PREFER_KERNEL_TYPES|tools" \
+	   "CAMELCASE,PREFER_KERNEL_TYPES|fuzz"; do
 	declare -n files=${set#*|}
 	checkpatch "${set%|*}" "${files[@]}" >>"$tmp/checkpatch.out" || rc=1
 	unset -n files
@@ -105,6 +108,29 @@ for t in "$BUILD"/selftests/host/*; do
 	grep -v -E '^(ok|not ok) ' "$log" | grep -E '^#.*(:[0-9]+:|FAIL)' | head -20
 done
 "$VM/manifest.sh" selftests host "$all" || failed=1
+
+# the stream parser under libFuzzer (clang, ASan, UBSan): a short run with
+# a fixed seed from the seed corpus (real streams), then every kept crash
+# input again.  `make fuzz` is the long run.
+FUZZDIR=$TOP/tools/testing/selftests/vfio/fuzz
+fuzz_bin=$BUILD/selftests/fuzz/p2pmig_stream_fuzz
+if make -s -C "$TOP/tools/testing/selftests/vfio" fuzz OUTPUT="$BUILD/selftests" \
+	>"$BUILD/logs/fuzz-build.log" 2>&1; then
+	result 0 "stream parser fuzz target builds (clang, ASan, UBSan)"
+	mkdir -p "$tmp/corpus"
+	cp "$FUZZDIR"/seeds/*.bin "$tmp/corpus/"
+	"$fuzz_bin" -seed=1 -runs=300000 -print_final_stats=1 "$tmp/corpus" \
+		>"$BUILD/logs/fuzz-short.log" 2>&1
+	frc=$?
+	[ $frc = 0 ] || grep -E 'p2pmig_stream_fuzz:|ERROR|SUMMARY' "$BUILD/logs/fuzz-short.log" |
+		head -5 | sed 's/^/# /'
+	result $frc "stream parser fuzz: 300000 fixed-seed executions from $(ls "$FUZZDIR"/seeds/*.bin | wc -l) seeds (a real stream), no crash"
+	"$fuzz_bin" "$FUZZDIR"/regressions/* >"$BUILD/logs/fuzz-regressions.log" 2>&1
+	result $? "stream parser fuzz: the $(ls "$FUZZDIR"/regressions | wc -l) kept crash inputs run clean"
+else
+	sed 's/^/# /' "$BUILD/logs/fuzz-build.log" | head -20
+	result 1 "stream parser fuzz target builds (clang, ASan, UBSan)"
+fi
 
 # the test bed's own checks (manifest, trace checks), on samples
 "$VM/tests/run.sh" || failed=1

@@ -16,8 +16,10 @@
  * it back to RUNNING.  At the end F (a fuzzed VF of the other PF), reset,
  * still takes a frame from A.  P2PMIG_FUZZ_STREAMS (default 10000) sets
  * the number, P2PMIG_FUZZ_SEED the seed (default 1, printed); outcomes are
- * counted and printed.  The kernel log is checked after every test
- * (guest/selftests.sh; on the debug kernel with KASAN, UBSAN, lockdep).
+ * counted and printed; P2PMIG_FUZZ_SAVE_DIR keeps the real stream (the
+ * userspace fuzzer's seeds come from there).  The kernel log is checked
+ * after every test (guest/selftests.sh; on the debug kernel with KASAN,
+ * UBSAN, lockdep).
  *
  * Needs P2PMIG_VF_A (PF0) bound to p2pmig, and spare VFs the test binds
  * and unbinds itself: P2PMIG_VF_E and _SPARE (PF0), _F and _SPARE2 (PF1).
@@ -305,6 +307,24 @@ FIXTURE_TEARDOWN(fuzz)
 		vfio_dev_close(&self->a);
 }
 
+/* Write @len bytes of stream to <dir>/<name>.stream; 0 or -errno. */
+static int save_stream(const char *dir, const char *name, const uint8_t *s, size_t len)
+{
+	char path[512];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.stream", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fwrite(s, 1, len, f) != len)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 /* A's stream with some configuration in it, taken apart into self->base. */
 static void capture(struct __test_metadata *_metadata, struct _test_data_fuzz *self)
 {
@@ -326,6 +346,10 @@ static void capture(struct __test_metadata *_metadata, struct _test_data_fuzz *s
 	ASSERT_LT(1, self->base.n);
 	igbvf_user_fini(&ua);
 	ASSERT_EQ(0, ioctl(a->fd, VFIO_DEVICE_RESET));
+	/* P2PMIG_FUZZ_SAVE_DIR: keep it (the userspace fuzzer's seeds) */
+	if (getenv("P2PMIG_FUZZ_SAVE_DIR"))
+		EXPECT_EQ(0, save_stream(getenv("P2PMIG_FUZZ_SAVE_DIR"), "igbvf-configured",
+					 self->stream, n));
 }
 
 static void print_errnos(const char *what, const long *errs)
