@@ -18,39 +18,11 @@
 #include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
+#include "lib/igbvf_regs.h"
 #include "lib/mig_util.h"
 #include "lib/stream_util.h"
 #include "lib/vfio_util.h"
 #include "stream.h"
-
-/* 82576 VF registers */
-#define VTSTATUS	0x0008
-#define VMBMEM(i)	(0x0800 + 4 * (i))
-#define VTEICS		0x1520
-#define VTEIMS		0x1524
-#define VTEIMC		0x1528
-#define VTEIAC		0x152c
-#define VTEIAM		0x1530
-#define VTEICR		0x1580
-#define VTEITR(i)	(0x1680 + 4 * (i))
-#define VTIVAR		0x1700
-#define VTIVAR_MISC	0x1740
-#define RDBAL(q)	(0x2800 + 0x100 * (q))
-#define RDBAH(q)	(0x2804 + 0x100 * (q))
-#define RDLEN(q)	(0x2808 + 0x100 * (q))
-#define SRRCTL(q)	(0x280c + 0x100 * (q))
-#define RDH(q)		(0x2810 + 0x100 * (q))
-#define RDT(q)		(0x2818 + 0x100 * (q))
-#define RXDCTL(q)	(0x2828 + 0x100 * (q))
-#define TDBAL(q)	(0x3800 + 0x100 * (q))
-#define TDBAH(q)	(0x3804 + 0x100 * (q))
-#define TDLEN(q)	(0x3808 + 0x100 * (q))
-#define TDH(q)		(0x3810 + 0x100 * (q))
-#define TDT(q)		(0x3818 + 0x100 * (q))
-#define TXDCTL(q)	(0x3828 + 0x100 * (q))
-#define TDWBAL(q)	(0x3838 + 0x100 * (q))
-#define TDWBAH(q)	(0x383c + 0x100 * (q))
-#define XDCTL_EN	(1u << 25)
 
 /* igbvf stream records (drivers/vfio/pci/p2pmig/igbvf.h) */
 #define REC_CAPS	(P2PMIG_REC_BACKEND_BASE + 1)
@@ -315,18 +287,18 @@ TEST_F(mig, register_state_moves_to_a_vf_on_the_other_pf)
 TEST_F(mig, running_p2p_disables_queues_and_running_restores_them)
 {
 	/* ring length 0 and no PF-side enable: these queues cannot DMA */
-	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, RXDCTL(0), XDCTL_EN | 0x808));
-	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, TXDCTL(1), XDCTL_EN | 0x101));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, RXDCTL(0), XDCTL_ENABLE | 0x808));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, TXDCTL(1), XDCTL_ENABLE | 0x101));
 
 	ASSERT_EQ(0, mig_set_state(self->p.a.fd, RUNNING_P2P, NULL));
-	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(0)) & XDCTL_EN);
-	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, TXDCTL(1)) & XDCTL_EN);
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(0)) & XDCTL_ENABLE);
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, TXDCTL(1)) & XDCTL_ENABLE);
 	EXPECT_NE(~0u, vfio_bar0_reg(&self->p.a, VTSTATUS));
 
 	ASSERT_EQ(0, mig_set_state(self->p.a.fd, RUNNING, NULL));
-	EXPECT_EQ(XDCTL_EN | 0x808, vfio_bar0_reg(&self->p.a, RXDCTL(0)));
-	EXPECT_EQ(XDCTL_EN | 0x101, vfio_bar0_reg(&self->p.a, TXDCTL(1)));
-	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(1)) & XDCTL_EN);
+	EXPECT_EQ(XDCTL_ENABLE | 0x808, vfio_bar0_reg(&self->p.a, RXDCTL(0)));
+	EXPECT_EQ(XDCTL_ENABLE | 0x101, vfio_bar0_reg(&self->p.a, TXDCTL(1)));
+	EXPECT_EQ(0, vfio_bar0_reg(&self->p.a, RXDCTL(1)) & XDCTL_ENABLE);
 	ASSERT_EQ(0, ioctl(self->p.a.fd, VFIO_DEVICE_RESET));
 }
 

@@ -13,38 +13,9 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 
+#include "frame_util.h"
+#include "igbvf_regs.h"
 #include "igbvf_user.h"
-
-/* VF BAR0 registers */
-#define VTCTRL			0x0000
-#define VTCTRL_RST		(1u << 26)
-#define VMBMEM(i)		(0x0800 + 4 * (i))
-#define V2PMAILBOX		0x0c40
-#define VTEICS			0x1520
-#define VTEIMS			0x1524
-#define VTEIMC			0x1528
-#define VTEIAC			0x152c
-#define VTEICR			0x1580
-#define VTEITR(i)		(0x1680 + 4 * (i))
-#define VTIVAR			0x1700
-#define VTIVAR_MISC		0x1740
-#define IVAR_VALID		0x80
-#define RDBAL(q)		(0x2800 + 0x100 * (q))
-#define RDBAH(q)		(0x2804 + 0x100 * (q))
-#define RDLEN(q)		(0x2808 + 0x100 * (q))
-#define SRRCTL(q)		(0x280c + 0x100 * (q))
-#define RDH(q)			(0x2810 + 0x100 * (q))
-#define RDT(q)			(0x2818 + 0x100 * (q))
-#define RXDCTL(q)		(0x2828 + 0x100 * (q))
-#define TDBAL(q)		(0x3800 + 0x100 * (q))
-#define TDBAH(q)		(0x3804 + 0x100 * (q))
-#define TDLEN(q)		(0x3808 + 0x100 * (q))
-#define TDH(q)			(0x3810 + 0x100 * (q))
-#define TDT(q)			(0x3818 + 0x100 * (q))
-#define TXDCTL(q)		(0x3828 + 0x100 * (q))
-#define TDWBAL(q)		(0x3838 + 0x100 * (q))
-#define TDWBAH(q)		(0x383c + 0x100 * (q))
-#define XDCTL_ENABLE		(1u << 25)
 
 /* SRRCTL: packet buffer size in KiB, one-buffer advanced descriptors */
 #define SRRCTL_BSIZEPKT(kib)	(kib)
@@ -790,4 +761,22 @@ int igbvf_user_read_hw_ring(struct igbvf_user *u, struct igbvf_user_hw_ring *r)
 	if (!ret)
 		ret = rd(u, TDT(0), &r->tdt);
 	return ret;
+}
+
+int igbvf_user_frame_crosses(struct igbvf_user *from, const uint8_t from_mac[6],
+			     struct igbvf_user *to, const uint8_t to_mac[6],
+			     uint32_t stream)
+{
+	uint8_t f[IGBVF_USER_BUF];
+	int i, n;
+
+	n = make_frame(f, to_mac, from_mac, stream, 1, 0);
+	if (igbvf_user_send(from, f, n))
+		return -EIO;
+	for (i = 0; i < 20; i++) {
+		n = igbvf_user_recv(to, f, sizeof(f), 1000);
+		if (n > 0 && check_frame(f, n, stream) == 1)
+			return 0;
+	}
+	return -ETIMEDOUT;
 }

@@ -154,6 +154,14 @@ unsigned int igbvf_user_tx_reclaim(struct igbvf_user *u);
  * @timeout_ms; 0 looks once), -EMSGSIZE (longer than @cap, dropped).
  */
 int igbvf_user_recv(struct igbvf_user *u, void *buf, size_t cap, int timeout_ms);
+/*
+ * Send one test frame (frame_util.h) of @stream from @from to @to (whose MAC
+ * is @to_mac) and wait for it at @to, up to 20 s, passing over anything
+ * else: 0 when it arrived whole, -EIO if it could not be sent, -ETIMEDOUT.
+ */
+int igbvf_user_frame_crosses(struct igbvf_user *from, const uint8_t from_mac[6],
+			     struct igbvf_user *to, const uint8_t to_mac[6],
+			     uint32_t stream);
 
 /* Interrupts: enable or disable (mask) vectors, wait for one to fire. */
 int igbvf_user_irq_enable(struct igbvf_user *u, uint32_t vec_mask, bool on);
