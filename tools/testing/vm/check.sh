@@ -46,18 +46,23 @@ if ! stage deps "$VM/deps.sh"; then
 fi
 load_versions
 
+# build_module <kver>: p2pmig against one kernel, a TAP line, KO[<kver>]
+build_module() {
+	local k=$1 log=$LOGS/build-$1.log ko
+	if ko=$("$VM/build-module.sh" "$k" 2>"$log"); then
+		tap_result "$HOST_TAP" 0 "p2pmig builds against $k (W=1, -Werror)"
+		KO[$k]=$ko
+	else
+		tap_result "$HOST_TAP" 1 "p2pmig builds against $k (W=1, -Werror)"
+		tail -20 "$log"
+		return 1
+	fi
+}
+
 build() {
-	local k ko log rc=0
+	local k log rc=0
 	for k in "$K_TESTBED" "$K_61" "$K_7"; do
-		log=$LOGS/build-$k.log
-		if ko=$("$VM/build-module.sh" "$k" 2>"$log"); then
-			tap_result "$HOST_TAP" 0 "p2pmig builds against $k (W=1, -Werror)"
-			KO[$k]=$ko
-		else
-			tap_result "$HOST_TAP" 1 "p2pmig builds against $k (W=1, -Werror)"
-			tail -20 "$log"
-			rc=1
-		fi
+		build_module "$k" || rc=1
 	done
 	log=$LOGS/build-selftests.log
 	# the harness is in the cache, wherever P2PMIG_CACHE puts it
@@ -79,7 +84,7 @@ host_tests() {
 
 # debug_kernel: build the debug kernel (cached) and p2pmig against it
 debug_kernel() {
-	local log=$LOGS/debug-kernel.log ko
+	local log=$LOGS/debug-kernel.log
 	if ! K_DEBUG=$("$VM/build-debug-kernel.sh" 2>"$log"); then
 		tap_result "$HOST_TAP" 1 "debug kernel builds (lockdep, KASAN, UBSAN, kmemleak)"
 		cat "$log"
@@ -87,15 +92,7 @@ debug_kernel() {
 	fi
 	cat "$log"
 	tap_result "$HOST_TAP" 0 "debug kernel $K_DEBUG builds (lockdep, KASAN, UBSAN, kmemleak)"
-	log=$LOGS/build-$K_DEBUG.log
-	if ko=$("$VM/build-module.sh" "$K_DEBUG" 2>"$log"); then
-		tap_result "$HOST_TAP" 0 "p2pmig builds against $K_DEBUG (W=1, -Werror)"
-		KO[$K_DEBUG]=$ko
-	else
-		tap_result "$HOST_TAP" 1 "p2pmig builds against $K_DEBUG (W=1, -Werror)"
-		tail -20 "$log"
-		return 1
-	fi
+	build_module "$K_DEBUG"
 }
 
 # what the kernel prints when a checker fires (as in guest/lib.sh)
