@@ -81,12 +81,6 @@ static int igbvf_init(struct p2pmig_device *p2p)
 	struct igbvf_priv *vf = priv(p2p);
 	u32 status;
 
-	/* record layouts are ABI: they change only with IGBVF_BACKEND_VERSION */
-	BUILD_BUG_ON(sizeof(struct igbvf_caps_rec) != 16);
-	BUILD_BUG_ON(sizeof(struct igbvf_config_rec) != 204);
-	BUILD_BUG_ON(sizeof(struct igbvf_regs_rec) != 228);
-	BUILD_BUG_ON(sizeof(struct igbvf_stats_rec) != 36);
-
 	spin_lock_init(&vf->lock);
 	status = rd(p2p, IGBVF_VTSTATUS);
 	if (status == ~0U) {
@@ -332,73 +326,49 @@ static int igbvf_load_header(struct p2pmig_device *p2p,
 	return 0;
 }
 
+/**
+ * igbvf_reject_rec() - log why a record of the resume stream was rejected
+ * @p2p: device
+ * @rec: which record ("capabilities", "configuration", ...)
+ * @why: what is wrong with it (from igbvf_rec.c)
+ * @why_arg: a number that goes with @why, or P2PMIG_NO_ARG
+ *
+ * Return: -EINVAL.
+ */
+int igbvf_reject_rec(struct p2pmig_device *p2p, const char *rec,
+		     const char *why, u64 why_arg)
+{
+	if (why_arg == P2PMIG_NO_ARG)
+		p2pmig_err(p2p, "igbvf %s record rejected: %s\n", rec, why);
+	else
+		p2pmig_err(p2p, "igbvf %s record rejected: %s %llu\n", rec, why, why_arg);
+	return -EINVAL;
+}
+
 static int load_caps(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 {
-	const struct igbvf_caps_rec *caps = (const void *)payload;
+	const char *why;
+	u64 why_arg;
 
-	if (len != sizeof(*caps)) {
-		p2pmig_err(p2p, "igbvf capabilities record is %u bytes, expected %zu\n",
-			   len, sizeof(*caps));
-		return -EINVAL;
-	}
-	if (le32_to_cpu(caps->queues) != IGBVF_NR_QUEUES ||
-	    le32_to_cpu(caps->vectors) != IGBVF_NR_VECTORS ||
-	    caps->reserved[0] || caps->reserved[1]) {
-		p2pmig_err(p2p, "source VF has %u queue pairs and %u vectors, this one %d and %d\n",
-			   le32_to_cpu(caps->queues), le32_to_cpu(caps->vectors),
-			   IGBVF_NR_QUEUES, IGBVF_NR_VECTORS);
-		return -EINVAL;
-	}
+	if (igbvf_rec_check_caps(payload, len, &why, &why_arg))
+		return igbvf_reject_rec(p2p, "capabilities", why, why_arg);
 	priv(p2p)->caps_seen = true;
 	return 0;
 }
 
-/* Is a ring length/head/tail triple one the hardware could hold? */
-static bool ring_ok(u32 len, u32 head, u32 tail)
-{
-	u32 descs = len / IGBVF_DESC_LEN;
-
-	if (len % IGBVF_RING_ALIGN || len > 0xfff80)
-		return false;
-	if (!len)
-		return !head && !tail;
-	return head < descs && tail < descs;
-}
-
 static int load_regs(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 {
-	const struct igbvf_regs_rec *r = (const void *)payload;
 	struct igbvf_priv *vf = priv(p2p);
-	int q;
+	const char *why;
+	u64 why_arg;
 
-	if (len != sizeof(*r)) {
-		p2pmig_err(p2p, "igbvf register record is %u bytes, expected %zu\n",
-			   len, sizeof(*r));
-		return -EINVAL;
-	}
+	if (igbvf_rec_check_regs(payload, len, &why, &why_arg))
+		return igbvf_reject_rec(p2p, "register", why, why_arg);
 	if (vf->regs_staged) {
 		p2pmig_err(p2p, "resume stream has a second igbvf register record\n");
 		return -EINVAL;
 	}
-	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
-		const struct igbvf_queue_regs *qr = &r->q[q];
-
-		if (!ring_ok(le32_to_cpu(qr->rdlen), le32_to_cpu(qr->rdh),
-			     le32_to_cpu(qr->rdt)) ||
-		    !ring_ok(le32_to_cpu(qr->tdlen), le32_to_cpu(qr->tdh),
-			     le32_to_cpu(qr->tdt))) {
-			p2pmig_err(p2p, "igbvf register record: queue %d ring length/head/tail inconsistent\n",
-				   q);
-			return -EINVAL;
-		}
-	}
-	if ((le32_to_cpu(r->eims) | le32_to_cpu(r->eiac) | le32_to_cpu(r->eiam)) &
-	    ~IGBVF_VECTORS_MASK) {
-		p2pmig_err(p2p, "igbvf register record names vectors beyond %d\n",
-			   IGBVF_NR_VECTORS);
-		return -EINVAL;
-	}
-	vf->staged = *r;
+	vf->staged = *(const struct igbvf_regs_rec *)payload;
 	vf->regs_staged = true;
 	return 0;
 }
@@ -423,16 +393,14 @@ static int igbvf_load_record(struct p2pmig_device *p2p,
 static int igbvf_load_check(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
+	const char *why;
+	int ret;
 
-	const char *missing = !vf->caps_seen ? "capabilities" :
-			      !vf->cfg_seen ? "configuration" :
-			      !vf->regs_staged ? "register" : NULL;
-
-	if (missing) {
-		p2pmig_err(p2p, "resume stream lacks the igbvf %s record\n", missing);
-		return -EINVAL;
-	}
-	return 0;
+	ret = igbvf_rec_check_complete(vf->caps_seen, vf->cfg_seen,
+				       vf->regs_staged, &why);
+	if (ret)
+		p2pmig_err(p2p, "resume stream %s\n", why);
+	return ret;
 }
 
 static int igbvf_load_finish(struct p2pmig_device *p2p)

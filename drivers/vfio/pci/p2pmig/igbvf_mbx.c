@@ -869,58 +869,6 @@ out:
 	dev_dbg(p2pmig_dev(p2p), "released the PF's filters: %d\n", ret);
 }
 
-static int rec_to_cfg(struct p2pmig_device *p2p, const struct igbvf_config_rec *rec,
-		      struct igbvf_cfg *cfg)
-{
-	u32 flags = le32_to_cpu(rec->flags);
-	const char *bad = NULL;
-	int i;
-
-	memset(cfg, 0, sizeof(*cfg));
-	if (flags & ~(IGBVF_CFG_RESET | IGBVF_CFG_MAC | IGBVF_CFG_MC_OVERFLOW))
-		bad = "unknown flags";
-	else if (le32_to_cpu(rec->max_frame) &&
-		 (le32_to_cpu(rec->max_frame) < IGBVF_MIN_FRAME ||
-		  le32_to_cpu(rec->max_frame) > IGBVF_MAX_FRAME))
-		bad = "largest frame out of range";
-	else if (rec->nr_uc > IGBVF_MAX_UC || rec->nr_mc > IGBVF_MAX_MC ||
-		 rec->nr_vlans > IGBVF_MAX_VLANS)
-		bad = "more filters than the PF holds";
-	else if ((flags & IGBVF_CFG_MAC) && !is_valid_ether_addr(rec->mac))
-		bad = "invalid MAC";
-	else if (le32_to_cpu(rec->promisc) & ~IGBVF_MSG_INFO)
-		bad = "invalid promiscuous flags";
-	else if (rec->reserved0[0] | rec->reserved0[1] | rec->reserved0[2] |
-		 rec->reserved[0] | rec->reserved[1])
-		bad = "reserved bytes set";
-	for (i = 0; !bad && i < rec->nr_uc; i++)
-		if (!is_valid_ether_addr(rec->uc[i]))
-			bad = "invalid unicast filter";
-	for (i = 0; !bad && i < rec->nr_vlans; i++)
-		if (le16_to_cpu(rec->vlans[i]) > 4095)
-			bad = "invalid VLAN ID";
-	if (bad) {
-		p2pmig_err(p2p, "igbvf configuration record: %s\n", bad);
-		return -EINVAL;
-	}
-
-	cfg->reset = flags & IGBVF_CFG_RESET;
-	cfg->mac_set = flags & IGBVF_CFG_MAC;
-	ether_addr_copy(cfg->mac, rec->mac);
-	cfg->nr_uc = rec->nr_uc;
-	memcpy(cfg->uc, rec->uc, sizeof(cfg->uc));
-	cfg->nr_mc = rec->nr_mc;
-	cfg->mc_overflow = flags & IGBVF_CFG_MC_OVERFLOW;
-	for (i = 0; i < IGBVF_MAX_MC; i++)
-		cfg->mc[i] = le16_to_cpu(rec->mc[i]);
-	cfg->nr_vlans = rec->nr_vlans;
-	for (i = 0; i < IGBVF_MAX_VLANS; i++)
-		cfg->vlans[i] = le16_to_cpu(rec->vlans[i]);
-	cfg->max_frame = le32_to_cpu(rec->max_frame);
-	cfg->promisc = le32_to_cpu(rec->promisc);
-	return 0;
-}
-
 /* The destination now holds @cfg: it moves on from here with it. */
 static void adopt_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 {
@@ -949,19 +897,16 @@ int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 {
 	struct igbvf_priv *vf = igbvf_priv(p2p);
 	struct igbvf_cfg *cfg;
+	const char *why;
+	u64 why_arg;
 	int ret;
 
-	if (len != sizeof(struct igbvf_config_rec)) {
-		p2pmig_err(p2p, "igbvf configuration record is %u bytes, expected %zu\n",
-			   len, sizeof(struct igbvf_config_rec));
-		return -EINVAL;
-	}
+	if (igbvf_rec_check_config(payload, len, &why, &why_arg))
+		return igbvf_reject_rec(p2p, "configuration", why, why_arg);
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
-	ret = rec_to_cfg(p2p, (const void *)payload, cfg);
-	if (ret)
-		goto out;
+	igbvf_rec_to_cfg(payload, cfg);
 	if (READ_ONCE(replay_early)) {
 		ret = igbvf_replay(p2p, cfg);
 		if (!ret)
@@ -972,7 +917,6 @@ int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 		vf->cfg_staged = true;
 	}
 	vf->cfg_seen = !ret;
-out:
 	kfree(cfg);
 	return ret;
 }
@@ -989,13 +933,12 @@ int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
 {
 	const struct igbvf_stats_rec *rec = (const void *)payload;
 	struct igbvf_priv *vf = igbvf_priv(p2p);
+	const char *why;
+	u64 why_arg;
 	int i;
 
-	if (len != sizeof(*rec)) {
-		p2pmig_err(p2p, "igbvf statistics record is %u bytes, expected %zu\n",
-			   len, sizeof(*rec));
-		return -EINVAL;
-	}
+	if (igbvf_rec_check_stats(payload, len, &why, &why_arg))
+		return igbvf_reject_rec(p2p, "statistics", why, why_arg);
 	for (i = 0; i < IGBVF_NR_STATS; i++)
 		vf->staged_stats[i] = le32_to_cpu(rec->stat[i]);
 	vf->stats_staged = true;
