@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Lets p2pmig's pure sources (fsm.c, stream.c: fixed-width types and errno
- * values only) build in userspace.  Force-included with -include.
+ * Lets p2pmig's pure sources (fsm.c, stream.c, igbvf_rec.c: fixed-width
+ * types and errno values only) build in userspace.  Force-included with
+ * -include.
  */
 #ifndef P2PMIG_PURE_SHIM_H
 #define P2PMIG_PURE_SHIM_H
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +21,14 @@
 
 #ifndef BIT
 #define BIT(n) (1UL << (n))
+#endif
+
+#ifndef GENMASK
+#define GENMASK(h, l) ((~0UL << (l)) & (~0UL >> (8 * sizeof(long) - 1 - (h))))
+#endif
+
+#ifndef ETH_ALEN
+#define ETH_ALEN 6
 #endif
 
 #ifndef ARRAY_SIZE
