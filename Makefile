@@ -7,8 +7,9 @@
 #   make demo            the test bed's main job (see README.md)
 #   make bench           benchmarks in the test bed (figures, not tests);
 #                        writes bench/RESULTS.md
-#   make fuzz            the long libFuzzer run over the stream parser
-#                        (figures: executions/s, coverage, crashes)
+#   make fuzz            the long libFuzzer runs over the stream parser and
+#                        the igbvf record validation behind it (figures per
+#                        target: executions/s, coverage, crashes)
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm

@@ -109,27 +109,41 @@ for t in "$BUILD"/selftests/host/*; do
 done
 "$VM/manifest.sh" selftests host "$all" || failed=1
 
-# the stream parser under libFuzzer (clang, ASan, UBSan): a short run with
-# a fixed seed from the seed corpus (real streams), then every kept crash
-# input again.  `make fuzz` is the long run.
+# the libFuzzer targets (clang, ASan, UBSan): the stream parser, and the
+# igbvf record validation behind it.  Each: a short run with a fixed seed
+# from the seed corpus (real streams), then every kept crash input again
+# (fuzz/regressions/, shared).  A crash input goes to build/logs/.  `make
+# fuzz` is the long run.
 FUZZDIR=$TOP/tools/testing/selftests/vfio/fuzz
-fuzz_bin=$BUILD/selftests/fuzz/p2pmig_stream_fuzz
 if make -s -C "$TOP/tools/testing/selftests/vfio" fuzz OUTPUT="$BUILD/selftests" \
 	>"$BUILD/logs/fuzz-build.log" 2>&1; then
-	result 0 "stream parser fuzz target builds (clang, ASan, UBSan)"
-	mkdir -p "$tmp/corpus"
-	cp "$FUZZDIR"/seeds/*.bin "$tmp/corpus/"
-	"$fuzz_bin" -seed=1 -runs=300000 -print_final_stats=1 "$tmp/corpus" \
-		>"$BUILD/logs/fuzz-short.log" 2>&1
-	frc=$?
-	[ $frc = 0 ] || grep -E 'p2pmig_stream_fuzz:|ERROR|SUMMARY' "$BUILD/logs/fuzz-short.log" |
-		head -5 | sed 's/^/# /'
-	result $frc "stream parser fuzz: 300000 fixed-seed executions from $(ls "$FUZZDIR"/seeds/*.bin | wc -l) seeds (a real stream), no crash"
-	"$fuzz_bin" "$FUZZDIR"/regressions/* >"$BUILD/logs/fuzz-regressions.log" 2>&1
-	result $? "stream parser fuzz: the $(ls "$FUZZDIR"/regressions | wc -l) kept crash inputs run clean"
+	result 0 "fuzz targets build (clang, ASan, UBSan)"
+	nseeds=$(find "$FUZZDIR/seeds" -name '*.bin' | wc -l)
+	mapfile -t kept < <(find "$FUZZDIR/regressions" -type f | sort)
+	for target in "stream parser|p2pmig_stream_fuzz" "igbvf records|p2pmig_igbvf_fuzz"; do
+		what=${target%|*}
+		t=${target#*|}
+		fuzz_bin=$BUILD/selftests/fuzz/$t
+		rm -rf "$tmp/corpus"
+		mkdir -p "$tmp/corpus"
+		cp "$FUZZDIR"/seeds/*.bin "$tmp/corpus/"
+		"$fuzz_bin" -seed=1 -runs=300000 -print_final_stats=1 \
+			-artifact_prefix="$BUILD/logs/$t-" "$tmp/corpus" \
+			>"$BUILD/logs/$t-short.log" 2>&1
+		frc=$?
+		[ $frc = 0 ] || grep -E 'p2pmig_[a-z]*_fuzz:|ERROR|SUMMARY' "$BUILD/logs/$t-short.log" |
+			head -5 | sed 's/^/# /'
+		result $frc "$what fuzz: 300000 fixed-seed executions from $nseeds seeds (a real stream), no crash"
+		frc=0
+		if [ ${#kept[@]} -gt 0 ]; then
+			"$fuzz_bin" "${kept[@]}" >"$BUILD/logs/$t-regressions.log" 2>&1
+			frc=$?
+		fi
+		result $frc "$what fuzz: the ${#kept[@]} kept crash inputs run clean"
+	done
 else
 	sed 's/^/# /' "$BUILD/logs/fuzz-build.log" | head -20
-	result 1 "stream parser fuzz target builds (clang, ASan, UBSan)"
+	result 1 "fuzz targets build (clang, ASan, UBSan)"
 fi
 
 # the test bed's own checks (manifest, trace checks), on samples
