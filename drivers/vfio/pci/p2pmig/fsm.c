@@ -3,9 +3,10 @@
  * p2pmig: the VFIO migration state machine, as data.
  *
  * Two tables describe it.  p2pmig_arcs[] lists the arcs a device takes in
- * one step, with the features each needs; they are the arcs the uAPI
- * defines (include/uapi/linux/vfio.h, above enum vfio_device_mig_state),
- * and the only ones the migration core implements.  p2pmig_routes[][] is a
+ * one step, with the features each needs, what each does with data_fd and
+ * the action (enum p2pmig_arc_op) the migration core takes on it; they are
+ * the arcs the uAPI defines (include/uapi/linux/vfio.h, above enum
+ * vfio_device_mig_state), and the only ones the migration core implements.  p2pmig_routes[][] is a
  * routing table: for every requested state, the next hop from every other
  * state along the shortest path a device with every optional state would
  * take, where a saving-group state (PRE_COPY, PRE_COPY_P2P, STOP_COPY) is
@@ -27,44 +28,6 @@
 #define F_P2P		P2PMIG_F_P2P
 #define F_PRE		P2PMIG_F_PRE_COPY
 
-static const struct {
-	u8 from;
-	u8 to;
-	u8 kind;	/* enum p2pmig_arc */
-	u8 needs;	/* features that must be present */
-	u8 unless;	/* features that must be absent */
-} p2pmig_arcs[] = {
-	/* arcs every migratable device has */
-	{ P2PMIG_STOP, P2PMIG_STOP_COPY, P2PMIG_ARC_OPEN_SAVE, 0, 0 },
-	{ P2PMIG_STOP_COPY, P2PMIG_STOP, P2PMIG_ARC_CLOSE, 0, 0 },
-	{ P2PMIG_STOP, P2PMIG_RESUMING, P2PMIG_ARC_OPEN_RESUME, 0, 0 },
-	{ P2PMIG_RESUMING, P2PMIG_STOP, P2PMIG_ARC_CLOSE, 0, 0 },
-	/* without P2P, RUNNING and STOP are neighbours */
-	{ P2PMIG_RUNNING, P2PMIG_STOP, P2PMIG_ARC_PLAIN, 0, F_P2P },
-	{ P2PMIG_STOP, P2PMIG_RUNNING, P2PMIG_ARC_PLAIN, 0, F_P2P },
-	/* with P2P, RUNNING_P2P sits between them */
-	{ P2PMIG_RUNNING, P2PMIG_RUNNING_P2P, P2PMIG_ARC_PLAIN, F_P2P, 0 },
-	{ P2PMIG_RUNNING_P2P, P2PMIG_RUNNING, P2PMIG_ARC_PLAIN, F_P2P, 0 },
-	{ P2PMIG_RUNNING_P2P, P2PMIG_STOP, P2PMIG_ARC_PLAIN, F_P2P, 0 },
-	{ P2PMIG_STOP, P2PMIG_RUNNING_P2P, P2PMIG_ARC_PLAIN, F_P2P, 0 },
-	/* pre-copy */
-	{ P2PMIG_RUNNING, P2PMIG_PRE_COPY, P2PMIG_ARC_OPEN_SAVE, F_PRE, 0 },
-	{ P2PMIG_PRE_COPY, P2PMIG_RUNNING, P2PMIG_ARC_CLOSE, F_PRE, 0 },
-	{ P2PMIG_PRE_COPY, P2PMIG_STOP_COPY, P2PMIG_ARC_IN_SESSION, F_PRE, F_P2P },
-	/* pre-copy with P2P */
-	{ P2PMIG_PRE_COPY, P2PMIG_PRE_COPY_P2P, P2PMIG_ARC_IN_SESSION, F_PRE | F_P2P, 0 },
-	{ P2PMIG_PRE_COPY_P2P, P2PMIG_PRE_COPY, P2PMIG_ARC_IN_SESSION, F_PRE | F_P2P, 0 },
-	{ P2PMIG_RUNNING_P2P, P2PMIG_PRE_COPY_P2P, P2PMIG_ARC_OPEN_SAVE, F_PRE | F_P2P, 0 },
-	{ P2PMIG_PRE_COPY_P2P, P2PMIG_RUNNING_P2P, P2PMIG_ARC_CLOSE, F_PRE | F_P2P, 0 },
-	{ P2PMIG_PRE_COPY_P2P, P2PMIG_STOP_COPY, P2PMIG_ARC_IN_SESSION, F_PRE | F_P2P, 0 },
-};
-
-/*
- * p2pmig_routes[target][from]: the next hop from @from toward @target with
- * every optional state present.  P2PMIG_ERROR marks a blocked route (the
- * uAPI forbids STOP_COPY -> PRE_COPY/PRE_COPY_P2P); rows and columns of
- * ERROR are never used.
- */
 #define S_STOP	P2PMIG_STOP
 #define S_RUN	P2PMIG_RUNNING
 #define S_SC	P2PMIG_STOP_COPY
@@ -74,6 +37,51 @@ static const struct {
 #define S_PCP2P	P2PMIG_PRE_COPY_P2P
 #define S_BLOCK	P2PMIG_ERROR
 
+/*
+ * Every arc: what it does with data_fd, what the migration core does to
+ * take it, and whether that may touch the device.  This is the only list
+ * of arcs; mig.c implements each action once.
+ */
+static const struct {
+	u8 from;
+	u8 to;
+	u8 kind;	/* enum p2pmig_arc */
+	u8 op;		/* enum p2pmig_arc_op */
+	bool device;	/* the action may touch the device */
+	u8 needs;	/* features that must be present */
+	u8 unless;	/* features that must be absent */
+} p2pmig_arcs[] = {
+	/* arcs every migratable device has */
+	{ S_STOP, S_SC, P2PMIG_ARC_OPEN_SAVE, P2PMIG_OP_OPEN_STOP_COPY, true, 0, 0 },
+	{ S_SC, S_STOP, P2PMIG_ARC_CLOSE, P2PMIG_OP_END_SAVE, false, 0, 0 },
+	{ S_STOP, S_RES, P2PMIG_ARC_OPEN_RESUME, P2PMIG_OP_OPEN_RESUME, false, 0, 0 },
+	{ S_RES, S_STOP, P2PMIG_ARC_CLOSE, P2PMIG_OP_FINISH_RESUME, true, 0, 0 },
+	/* without P2P, RUNNING and STOP are neighbours */
+	{ S_RUN, S_STOP, P2PMIG_ARC_PLAIN, P2PMIG_OP_QUIESCE_STOP, true, 0, F_P2P },
+	{ S_STOP, S_RUN, P2PMIG_ARC_PLAIN, P2PMIG_OP_START_UNQUIESCE, true, 0, F_P2P },
+	/* with P2P, RUNNING_P2P sits between them */
+	{ S_RUN, S_RP2P, P2PMIG_ARC_PLAIN, P2PMIG_OP_QUIESCE, true, F_P2P, 0 },
+	{ S_RP2P, S_RUN, P2PMIG_ARC_PLAIN, P2PMIG_OP_UNQUIESCE, true, F_P2P, 0 },
+	{ S_RP2P, S_STOP, P2PMIG_ARC_PLAIN, P2PMIG_OP_STOP, true, F_P2P, 0 },
+	{ S_STOP, S_RP2P, P2PMIG_ARC_PLAIN, P2PMIG_OP_START, true, F_P2P, 0 },
+	/* pre-copy */
+	{ S_RUN, S_PC, P2PMIG_ARC_OPEN_SAVE, P2PMIG_OP_OPEN_PRE_COPY, false, F_PRE, 0 },
+	{ S_PC, S_RUN, P2PMIG_ARC_CLOSE, P2PMIG_OP_END_SAVE, false, F_PRE, 0 },
+	{ S_PC, S_SC, P2PMIG_ARC_IN_SESSION, P2PMIG_OP_QUIESCE_FINISH_SAVE, true, F_PRE, F_P2P },
+	/* pre-copy with P2P */
+	{ S_PC, S_PCP2P, P2PMIG_ARC_IN_SESSION, P2PMIG_OP_QUIESCE, true, F_PRE | F_P2P, 0 },
+	{ S_PCP2P, S_PC, P2PMIG_ARC_IN_SESSION, P2PMIG_OP_UNQUIESCE, true, F_PRE | F_P2P, 0 },
+	{ S_RP2P, S_PCP2P, P2PMIG_ARC_OPEN_SAVE, P2PMIG_OP_OPEN_PRE_COPY, false, F_PRE | F_P2P, 0 },
+	{ S_PCP2P, S_RP2P, P2PMIG_ARC_CLOSE, P2PMIG_OP_END_SAVE, false, F_PRE | F_P2P, 0 },
+	{ S_PCP2P, S_SC, P2PMIG_ARC_IN_SESSION, P2PMIG_OP_FINISH_SAVE, true, F_PRE | F_P2P, 0 },
+};
+
+/*
+ * p2pmig_routes[target][from]: the next hop from @from toward @target with
+ * every optional state present.  P2PMIG_ERROR marks a blocked route (the
+ * uAPI forbids STOP_COPY -> PRE_COPY/PRE_COPY_P2P); rows and columns of
+ * ERROR are never used.
+ */
 static const u8 p2pmig_routes[P2PMIG_NR_STATES][P2PMIG_NR_STATES] = {
 	[P2PMIG_STOP] = {
 		[S_STOP] = S_STOP,	[S_RUN] = S_RP2P,	[S_SC] = S_STOP,
@@ -173,23 +181,30 @@ bool p2pmig_fsm_state_supported(u32 features, u32 state)
  * @from: current state
  * @to: state after the step
  *
- * Return: what the arc does, or P2PMIG_ARC_NONE if it is not an arc.
+ * Return: what the arc does with data_fd, the action that takes it and
+ * whether that may touch the device; P2PMIG_ARC_NONE and P2PMIG_OP_NONE if
+ * it is not an arc.
  */
-enum p2pmig_arc p2pmig_fsm_arc(u32 features, u32 from, u32 to)
+struct p2pmig_arc_info p2pmig_fsm_arc(u32 features, u32 from, u32 to)
 {
+	struct p2pmig_arc_info none = { P2PMIG_ARC_NONE, P2PMIG_OP_NONE, false };
 	unsigned int i;
 
 	if (!(features & P2PMIG_F_STOP_COPY))
-		return P2PMIG_ARC_NONE;
+		return none;
 	for (i = 0; i < ARRAY_SIZE(p2pmig_arcs); i++) {
 		if (p2pmig_arcs[i].from != from || p2pmig_arcs[i].to != to)
 			continue;
 		if ((features & p2pmig_arcs[i].needs) != p2pmig_arcs[i].needs ||
 		    (features & p2pmig_arcs[i].unless))
-			return P2PMIG_ARC_NONE;
-		return p2pmig_arcs[i].kind;
+			return none;
+		return (struct p2pmig_arc_info) {
+			.kind = p2pmig_arcs[i].kind,
+			.op = p2pmig_arcs[i].op,
+			.device = p2pmig_arcs[i].device,
+		};
 	}
-	return P2PMIG_ARC_NONE;
+	return none;
 }
 
 /**

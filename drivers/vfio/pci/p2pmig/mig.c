@@ -2,10 +2,9 @@
 /*
  * p2pmig migration core: the VFIO migration state machine of one device.
  *
- * SET_STATE is resolved into single arcs by fsm.c; each arc is one function
- * below, grouped as the arcs' effect on data_fd: arcs that only change what
- * the device does, arcs that end a session, arcs that open one (and return
- * its data_fd), and arcs that move within the saving group.  The device
+ * SET_STATE is resolved into single arcs by fsm.c, which also names the
+ * action each arc takes (enum p2pmig_arc_op) and whether it may touch the
+ * device; p2pmig_arc_do() below implements each action once.  The device
  * work itself is the backend's (backend.h); the core owns the sessions,
  * the locking and the error handling.
  *
@@ -23,8 +22,6 @@
 
 #define CREATE_TRACE_POINTS
 #include "trace.h"
-
-typedef struct file *(*p2pmig_arc_fn)(struct p2pmig_device *p2p);
 
 static const struct p2pmig_backend *be(struct p2pmig_device *p2p)
 {
@@ -145,100 +142,7 @@ static int quiesce_and_stop(struct p2pmig_device *p2p)
 	return ret;
 }
 
-/*
- * Arcs that only change what the device does.
- */
-
-/* RUNNING -> RUNNING_P2P: no new DMA, none outstanding; MMIO still served */
-static struct file *p2pmig_arc_running_to_running_p2p(struct p2pmig_device *p2p)
-{
-	return ERR_PTR(be(p2p)->quiesce(p2p));
-}
-
-/* RUNNING_P2P -> RUNNING: DMA again, exactly what was enabled before */
-static struct file *p2pmig_arc_running_p2p_to_running(struct p2pmig_device *p2p)
-{
-	be(p2p)->unquiesce(p2p);
-	return NULL;
-}
-
-/* RUNNING_P2P -> STOP: also no interrupts, no change of state */
-static struct file *p2pmig_arc_running_p2p_to_stop(struct p2pmig_device *p2p)
-{
-	return ERR_PTR(be(p2p)->stop(p2p));
-}
-
-/* STOP -> RUNNING_P2P: interrupts again, DMA still quiesced */
-static struct file *p2pmig_arc_stop_to_running_p2p(struct p2pmig_device *p2p)
-{
-	be(p2p)->start(p2p);
-	return NULL;
-}
-
-/* RUNNING -> STOP, for a device without P2P */
-static struct file *p2pmig_arc_running_to_stop(struct p2pmig_device *p2p)
-{
-	return ERR_PTR(quiesce_and_stop(p2p));
-}
-
-/* STOP -> RUNNING, for a device without P2P */
-static struct file *p2pmig_arc_stop_to_running(struct p2pmig_device *p2p)
-{
-	be(p2p)->start(p2p);
-	be(p2p)->unquiesce(p2p);
-	return NULL;
-}
-
-/*
- * Arcs within the saving group: the save session continues.
- */
-
-/* PRE_COPY -> PRE_COPY_P2P: pre-copy goes on, DMA quiesced */
-static struct file *p2pmig_arc_pre_copy_to_pre_copy_p2p(struct p2pmig_device *p2p)
-{
-	return ERR_PTR(be(p2p)->quiesce(p2p));
-}
-
-/* PRE_COPY_P2P -> PRE_COPY: pre-copy goes on, DMA again */
-static struct file *p2pmig_arc_pre_copy_p2p_to_pre_copy(struct p2pmig_device *p2p)
-{
-	be(p2p)->unquiesce(p2p);
-	return NULL;
-}
-
-/* PRE_COPY_P2P -> STOP_COPY: stop, then queue the rest of the stream */
-static struct file *p2pmig_arc_pre_copy_p2p_to_stop_copy(struct p2pmig_device *p2p)
-{
-	int ret;
-
-	ret = be(p2p)->stop(p2p);
-	if (ret)
-		return ERR_PTR(ret);
-	ret = p2pmig_save_finish(p2p->mig.save);
-	/* part of the stream may be queued: the session cannot go on */
-	if (ret)
-		p2p->mig.arc_broke = true;
-	return ERR_PTR(ret);
-}
-
-/* PRE_COPY -> STOP_COPY, for a device without P2P */
-static struct file *p2pmig_arc_pre_copy_to_stop_copy(struct p2pmig_device *p2p)
-{
-	int ret;
-
-	ret = quiesce_and_stop(p2p);
-	if (ret)
-		return ERR_PTR(ret);
-	ret = p2pmig_save_finish(p2p->mig.save);
-	if (ret)
-		p2p->mig.arc_broke = true;
-	return ERR_PTR(ret);
-}
-
-/*
- * Arcs that end a session: its data_fd fails from now on.
- */
-
+/* End a session: its data_fd fails from now on. */
 static void end_save(struct p2pmig_device *p2p)
 {
 	struct p2pmig_file *f = p2p->mig.save;
@@ -257,47 +161,24 @@ static void end_resume(struct p2pmig_device *p2p)
 		p2pmig_file_end(f);
 }
 
-/* STOP_COPY -> STOP: the device state has been read (or abandoned) */
-static struct file *p2pmig_arc_stop_copy_to_stop(struct p2pmig_device *p2p)
-{
-	end_save(p2p);
-	return NULL;
-}
-
-/* PRE_COPY -> RUNNING: migration cancelled during pre-copy */
-static struct file *p2pmig_arc_pre_copy_to_running(struct p2pmig_device *p2p)
-{
-	end_save(p2p);
-	return NULL;
-}
-
-/* PRE_COPY_P2P -> RUNNING_P2P: cancelled with DMA quiesced */
-static struct file *p2pmig_arc_pre_copy_p2p_to_running_p2p(struct p2pmig_device *p2p)
-{
-	end_save(p2p);
-	return NULL;
-}
-
 /*
- * RESUMING -> STOP: the stream must be complete and valid; only then does
- * its final state reach the device.  A rejected stream leaves the device
- * untouched and in RESUMING (the user may reset it).
+ * PRE_COPY(_P2P) -> STOP_COPY: queue the rest of the stream, once the device
+ * has stopped; @stopped is how stopping it went (0, or the arc's error).
  */
-static struct file *p2pmig_arc_resuming_to_stop(struct p2pmig_device *p2p)
+static struct file *finish_save(struct p2pmig_device *p2p, int stopped)
 {
 	int ret;
 
-	ret = p2pmig_resume_finish(p2p->mig.resume);
+	if (stopped)
+		return ERR_PTR(stopped);
+	ret = p2pmig_save_finish(p2p->mig.save);
+	/* part of the stream may be queued: the session cannot go on */
 	if (ret)
-		return ERR_PTR(ret);
-	end_resume(p2p);
-	return NULL;
+		p2p->mig.arc_broke = true;
+	return ERR_PTR(ret);
 }
 
-/*
- * Arcs that open a session and return its data_fd.
- */
-
+/* Open a save session and return its data_fd. */
 static struct file *open_save(struct p2pmig_device *p2p, bool pre_copy)
 {
 	struct p2pmig_file *f;
@@ -311,20 +192,8 @@ static struct file *open_save(struct p2pmig_device *p2p, bool pre_copy)
 	return p2pmig_file_get(f);
 }
 
-/* RUNNING -> PRE_COPY: initial data first, the device keeps running */
-static struct file *p2pmig_arc_running_to_pre_copy(struct p2pmig_device *p2p)
-{
-	return open_save(p2p, true);
-}
-
-/* RUNNING_P2P -> PRE_COPY_P2P: the same, DMA quiesced */
-static struct file *p2pmig_arc_running_p2p_to_pre_copy_p2p(struct p2pmig_device *p2p)
-{
-	return open_save(p2p, true);
-}
-
 /* STOP -> STOP_COPY: the whole stream at once, the device is stopped */
-static struct file *p2pmig_arc_stop_to_stop_copy(struct p2pmig_device *p2p)
+static struct file *open_stop_copy(struct p2pmig_device *p2p)
 {
 	struct file *filp;
 	int ret;
@@ -342,7 +211,7 @@ static struct file *p2pmig_arc_stop_to_stop_copy(struct p2pmig_device *p2p)
 }
 
 /* STOP -> RESUMING: a stream will be written to the new data_fd */
-static struct file *p2pmig_arc_stop_to_resuming(struct p2pmig_device *p2p)
+static struct file *open_resume(struct p2pmig_device *p2p)
 {
 	struct p2pmig_file *f;
 	int ret;
@@ -360,47 +229,84 @@ static struct file *p2pmig_arc_stop_to_resuming(struct p2pmig_device *p2p)
 }
 
 /*
- * Every arc, and whether it may touch the device (then it is refused with
- * -EIO while the device's memory is disabled or it is powered down).
+ * RESUMING -> STOP: the stream must be complete and valid; only then does
+ * its final state reach the device.  A rejected stream leaves the device
+ * untouched and in RESUMING (the user may reset it).
  */
-static const struct {
-	p2pmig_arc_fn fn;
-	bool device;
-} p2pmig_arc_fns[P2PMIG_NR_STATES][P2PMIG_NR_STATES] = {
-	[P2PMIG_RUNNING][P2PMIG_RUNNING_P2P] = { p2pmig_arc_running_to_running_p2p, true },
-	[P2PMIG_RUNNING_P2P][P2PMIG_RUNNING] = { p2pmig_arc_running_p2p_to_running, true },
-	[P2PMIG_RUNNING_P2P][P2PMIG_STOP] = { p2pmig_arc_running_p2p_to_stop, true },
-	[P2PMIG_STOP][P2PMIG_RUNNING_P2P] = { p2pmig_arc_stop_to_running_p2p, true },
-	[P2PMIG_RUNNING][P2PMIG_STOP] = { p2pmig_arc_running_to_stop, true },
-	[P2PMIG_STOP][P2PMIG_RUNNING] = { p2pmig_arc_stop_to_running, true },
-	[P2PMIG_PRE_COPY][P2PMIG_PRE_COPY_P2P] = { p2pmig_arc_pre_copy_to_pre_copy_p2p, true },
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_PRE_COPY] = { p2pmig_arc_pre_copy_p2p_to_pre_copy, true },
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_STOP_COPY] = { p2pmig_arc_pre_copy_p2p_to_stop_copy, true },
-	[P2PMIG_PRE_COPY][P2PMIG_STOP_COPY] = { p2pmig_arc_pre_copy_to_stop_copy, true },
-	[P2PMIG_STOP_COPY][P2PMIG_STOP] = { p2pmig_arc_stop_copy_to_stop, false },
-	[P2PMIG_PRE_COPY][P2PMIG_RUNNING] = { p2pmig_arc_pre_copy_to_running, false },
-	[P2PMIG_PRE_COPY_P2P][P2PMIG_RUNNING_P2P] = {
-		p2pmig_arc_pre_copy_p2p_to_running_p2p, false },
-	[P2PMIG_RESUMING][P2PMIG_STOP] = { p2pmig_arc_resuming_to_stop, true },
-	[P2PMIG_RUNNING][P2PMIG_PRE_COPY] = { p2pmig_arc_running_to_pre_copy, false },
-	[P2PMIG_RUNNING_P2P][P2PMIG_PRE_COPY_P2P] = {
-		p2pmig_arc_running_p2p_to_pre_copy_p2p, false },
-	[P2PMIG_STOP][P2PMIG_STOP_COPY] = { p2pmig_arc_stop_to_stop_copy, true },
-	[P2PMIG_STOP][P2PMIG_RESUMING] = { p2pmig_arc_stop_to_resuming, false },
-};
+static struct file *finish_resume(struct p2pmig_device *p2p)
+{
+	int ret;
+
+	ret = p2pmig_resume_finish(p2p->mig.resume);
+	if (ret)
+		return ERR_PTR(ret);
+	end_resume(p2p);
+	return NULL;
+}
+
+/*
+ * Take the action of an arc (fsm.c says which arcs take which).  No
+ * default: the compiler warns about an action that is not handled here.
+ *
+ * Return: the new data_fd (an arc that opens a session), NULL, or an
+ * ERR_PTR().
+ */
+static struct file *p2pmig_arc_do(struct p2pmig_device *p2p,
+				  enum p2pmig_arc_op op)
+{
+	switch (op) {
+	case P2PMIG_OP_QUIESCE:
+		return ERR_PTR(be(p2p)->quiesce(p2p));
+	case P2PMIG_OP_UNQUIESCE:
+		be(p2p)->unquiesce(p2p);
+		return NULL;
+	case P2PMIG_OP_STOP:
+		return ERR_PTR(be(p2p)->stop(p2p));
+	case P2PMIG_OP_START:
+		be(p2p)->start(p2p);
+		return NULL;
+	case P2PMIG_OP_QUIESCE_STOP:
+		return ERR_PTR(quiesce_and_stop(p2p));
+	case P2PMIG_OP_START_UNQUIESCE:
+		be(p2p)->start(p2p);
+		be(p2p)->unquiesce(p2p);
+		return NULL;
+	case P2PMIG_OP_OPEN_PRE_COPY:
+		return open_save(p2p, true);
+	case P2PMIG_OP_OPEN_STOP_COPY:
+		return open_stop_copy(p2p);
+	case P2PMIG_OP_FINISH_SAVE:
+		return finish_save(p2p, be(p2p)->stop(p2p));
+	case P2PMIG_OP_QUIESCE_FINISH_SAVE:
+		return finish_save(p2p, quiesce_and_stop(p2p));
+	case P2PMIG_OP_END_SAVE:
+		end_save(p2p);
+		return NULL;
+	case P2PMIG_OP_OPEN_RESUME:
+		return open_resume(p2p);
+	case P2PMIG_OP_FINISH_RESUME:
+		return finish_resume(p2p);
+	case P2PMIG_OP_NONE:
+	case P2PMIG_NR_OPS:
+		break;
+	}
+	WARN_ON_ONCE(1);
+	return ERR_PTR(-EINVAL);
+}
 
 /* Take one arc; on failure the state stays, or is ERROR if unknown. */
 static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 {
 	struct p2pmig_mig *mig = &p2p->mig;
 	u32 cur = mig->state;
-	p2pmig_arc_fn fn = p2pmig_arc_fns[cur][next].fn;
+	struct p2pmig_arc_info arc = p2pmig_fsm_arc(mig->features, cur, next);
 	struct file *res;
 	u64 start;
 
-	if (WARN_ON(!fn || p2pmig_fsm_arc(mig->features, cur, next) == P2PMIG_ARC_NONE))
+	if (WARN_ON(arc.kind == P2PMIG_ARC_NONE || arc.op == P2PMIG_OP_NONE ||
+		    arc.op >= P2PMIG_NR_OPS))
 		return ERR_PTR(-EINVAL);
-	if (p2pmig_arc_fns[cur][next].device && !p2pmig_mmio_enabled(p2p)) {
+	if (arc.device && !p2pmig_mmio_enabled(p2p)) {
 		dev_dbg(p2pmig_dev(p2p), "%s -> %s refused: memory disabled or not in D0\n",
 			p2pmig_state_name(cur), p2pmig_state_name(next));
 		return ERR_PTR(-EIO);
@@ -408,7 +314,7 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 
 	mig->arc_broke = false;
 	start = ktime_get_ns();
-	res = fn(p2p);
+	res = p2pmig_arc_do(p2p, arc.op);
 	trace_p2pmig_arc(p2pmig_dev(p2p), cur, next, ktime_get_ns() - start,
 			 PTR_ERR_OR_ZERO(res));
 	if (IS_ERR(res)) {

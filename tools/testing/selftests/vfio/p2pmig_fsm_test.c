@@ -198,7 +198,7 @@ TEST_F(fsm, every_hop_is_an_arc_the_driver_implements)
 			got = walk(_metadata, f, cur, target, path);
 			ASSERT_LE(0, got);
 			for (i = 1; i <= got; i++) {
-				enum p2pmig_arc kind = p2pmig_fsm_arc(f, path[i - 1], path[i]);
+				enum p2pmig_arc kind = p2pmig_fsm_arc(f, path[i - 1], path[i]).kind;
 
 				EXPECT_NE(P2PMIG_ARC_NONE, kind)
 					TH_LOG("%s -> %s: hop %s -> %s not implemented",
@@ -226,7 +226,7 @@ TEST_F(fsm, driver_arcs_are_exactly_the_uapi_arcs)
 			bool uapi = state_exists(f, from) && state_exists(f, to) &&
 				    uapi_arc(f, from, to);
 
-			EXPECT_EQ(uapi, p2pmig_fsm_arc(f, from, to) != P2PMIG_ARC_NONE)
+			EXPECT_EQ(uapi, p2pmig_fsm_arc(f, from, to).kind != P2PMIG_ARC_NONE)
 				TH_LOG("%s -> %s", name[from], name[to]);
 		}
 	}
@@ -239,7 +239,7 @@ TEST_F(fsm, data_fd_opens_exactly_on_uapi_arcs)
 
 	for (from = ERR; from < NR; from++) {
 		for (to = ERR; to < NR; to++) {
-			enum p2pmig_arc kind = p2pmig_fsm_arc(f, from, to);
+			enum p2pmig_arc kind = p2pmig_fsm_arc(f, from, to).kind;
 			bool save = (from == RUN && to == PC) ||
 				    (from == RP2P && to == PCP2P) ||
 				    (from == STOP && to == SC);
