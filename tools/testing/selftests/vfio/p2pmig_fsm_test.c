@@ -3,7 +3,9 @@
  * The driver's next-state resolver (drivers/vfio/pci/p2pmig/fsm.c, built
  * here from the same source) against an independent breadth-first search
  * over the arc graph the uAPI defines, for all 8 x 8 (current, requested)
- * pairs of each of the four feature sets.  Runs on the build host.
+ * pairs of each of the four feature sets; and the action fsm.c names for
+ * each arc against what the two states it joins differ by.  Runs on the
+ * build host.
  */
 #include <stdio.h>
 #include <string.h>
@@ -253,6 +255,169 @@ TEST_F(fsm, data_fd_opens_exactly_on_uapi_arcs)
 				TH_LOG("%s -> %s", name[from], name[to]);
 		}
 	}
+}
+
+TEST_F(fsm, every_arc_has_an_action_in_range)
+{
+	unsigned int f = self->features;
+	int from, to;
+
+	for (from = ERR; from < NR + 2; from++) {
+		for (to = ERR; to < NR + 2; to++) {
+			struct p2pmig_arc_info arc = p2pmig_fsm_arc(f, from, to);
+
+			if (arc.kind == P2PMIG_ARC_NONE) {
+				EXPECT_EQ(P2PMIG_OP_NONE, arc.op)
+					TH_LOG("%d -> %d: no arc, but an action", from, to);
+				EXPECT_FALSE(arc.device)
+					TH_LOG("%d -> %d: no arc, but touches the device",
+					       from, to);
+				continue;
+			}
+			EXPECT_LT(P2PMIG_OP_NONE, arc.op)
+				TH_LOG("%s -> %s: no action", name[from], name[to]);
+			EXPECT_GT(P2PMIG_NR_OPS, arc.op)
+				TH_LOG("%s -> %s: action %d out of range",
+				       name[from], name[to], arc.op);
+		}
+	}
+}
+
+/*
+ * What each action does, written out from its meaning: which of the
+ * device's activities it ends or resumes, what it does with the session,
+ * and whether it touches the device.  An action touches the device when it
+ * changes what the device does, or moves the device's own state into or
+ * out of a stream; opening a pre-copy or resume session and ending a save
+ * session do neither.
+ */
+enum session { FD_KEEP, FD_OPEN_PRE, FD_OPEN_FULL, FD_FINISH, FD_END, FD_OPEN_RES, FD_LOAD };
+
+static const struct {
+	bool quiesce, unquiesce, stop, start;
+	enum session session;
+	bool device;
+} action[P2PMIG_NR_OPS] = {
+	[P2PMIG_OP_QUIESCE]		= { .quiesce = true, .device = true },
+	[P2PMIG_OP_UNQUIESCE]		= { .unquiesce = true, .device = true },
+	[P2PMIG_OP_STOP]		= { .stop = true, .device = true },
+	[P2PMIG_OP_START]		= { .start = true, .device = true },
+	[P2PMIG_OP_QUIESCE_STOP]	= { .quiesce = true, .stop = true, .device = true },
+	[P2PMIG_OP_START_UNQUIESCE]	= { .start = true, .unquiesce = true, .device = true },
+	[P2PMIG_OP_OPEN_PRE_COPY]	= { .session = FD_OPEN_PRE },
+	[P2PMIG_OP_OPEN_STOP_COPY]	= { .session = FD_OPEN_FULL, .device = true },
+	[P2PMIG_OP_FINISH_SAVE]		= { .stop = true, .session = FD_FINISH, .device = true },
+	[P2PMIG_OP_QUIESCE_FINISH_SAVE]	= {
+		.quiesce = true, .stop = true, .session = FD_FINISH, .device = true
+	},
+	[P2PMIG_OP_END_SAVE]		= { .session = FD_END },
+	[P2PMIG_OP_OPEN_RESUME]		= { .session = FD_OPEN_RES },
+	[P2PMIG_OP_FINISH_RESUME]	= { .session = FD_LOAD, .device = true },
+};
+
+/* the device may start DMA in @s */
+static bool dma(int s)
+{
+	return s == RUN || s == PC;
+}
+
+/* the device runs (is not stopped) in @s */
+static bool running(int s)
+{
+	return s == RUN || s == RP2P || s == PC || s == PCP2P;
+}
+
+/* what the uAPI says happens to data_fd from @from to @to */
+static enum session session(int from, int to)
+{
+	if (from == STOP && to == RES)
+		return FD_OPEN_RES;
+	if (from == RES && to == STOP)
+		return FD_LOAD;
+	if (!saving(from) && saving(to))
+		return to == SC ? FD_OPEN_FULL : FD_OPEN_PRE;
+	if (saving(from) && !saving(to))
+		return FD_END;
+	if (from != SC && to == SC)
+		return FD_FINISH;
+	return FD_KEEP;
+}
+
+/* the arc kind the session's fate makes of @from -> @to */
+static enum p2pmig_arc kind_of(enum session s, int from, int to)
+{
+	switch (s) {
+	case FD_OPEN_PRE:
+	case FD_OPEN_FULL:
+		return P2PMIG_ARC_OPEN_SAVE;
+	case FD_OPEN_RES:
+		return P2PMIG_ARC_OPEN_RESUME;
+	case FD_END:
+	case FD_LOAD:
+		return P2PMIG_ARC_CLOSE;
+	case FD_FINISH:
+		return P2PMIG_ARC_IN_SESSION;
+	case FD_KEEP:
+		break;
+	}
+	return saving(from) && saving(to) ? P2PMIG_ARC_IN_SESSION : P2PMIG_ARC_PLAIN;
+}
+
+TEST_F(fsm, every_action_is_what_its_states_differ_by)
+{
+	unsigned int f = self->features;
+	int from, to;
+
+	for (from = ERR; from < NR; from++) {
+		for (to = ERR; to < NR; to++) {
+			struct p2pmig_arc_info arc = p2pmig_fsm_arc(f, from, to);
+			enum session want = session(from, to);
+
+			if (arc.kind == P2PMIG_ARC_NONE)
+				continue;
+			ASSERT_LT(P2PMIG_OP_NONE, arc.op);
+			ASSERT_GT(P2PMIG_NR_OPS, arc.op);
+			EXPECT_EQ(dma(from) && !dma(to), action[arc.op].quiesce)
+				TH_LOG("%s -> %s: quiesce", name[from], name[to]);
+			EXPECT_EQ(!dma(from) && dma(to), action[arc.op].unquiesce)
+				TH_LOG("%s -> %s: unquiesce", name[from], name[to]);
+			EXPECT_EQ(running(from) && !running(to), action[arc.op].stop)
+				TH_LOG("%s -> %s: stop", name[from], name[to]);
+			EXPECT_EQ(!running(from) && running(to), action[arc.op].start)
+				TH_LOG("%s -> %s: start", name[from], name[to]);
+			EXPECT_EQ(want, action[arc.op].session)
+				TH_LOG("%s -> %s: session", name[from], name[to]);
+			EXPECT_EQ(kind_of(want, from, to), arc.kind)
+				TH_LOG("%s -> %s: kind", name[from], name[to]);
+			EXPECT_EQ(action[arc.op].device, arc.device)
+				TH_LOG("%s -> %s: touches the device", name[from], name[to]);
+		}
+	}
+}
+
+/* every action is taken by some arc of some feature set */
+TEST(no_action_is_unused)
+{
+	static const unsigned int sets[] = {
+		P2PMIG_F_STOP_COPY, P2PMIG_F_STOP_COPY | P2P, P2PMIG_F_STOP_COPY | PRE,
+		P2PMIG_F_STOP_COPY | P2P | PRE,
+	};
+	bool used[P2PMIG_NR_OPS] = { false };
+	unsigned int i;
+	int from, to, op;
+
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		for (from = ERR; from < NR; from++) {
+			for (to = ERR; to < NR; to++) {
+				struct p2pmig_arc_info arc = p2pmig_fsm_arc(sets[i], from, to);
+
+				if (arc.op > P2PMIG_OP_NONE && arc.op < P2PMIG_NR_OPS)
+					used[arc.op] = true;
+			}
+		}
+	}
+	for (op = P2PMIG_OP_NONE + 1; op < P2PMIG_NR_OPS; op++)
+		EXPECT_TRUE(used[op]) TH_LOG("action %d is never taken", op);
 }
 
 TEST_F(fsm, blocked_and_invalid_requests_fail)
