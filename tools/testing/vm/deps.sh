@@ -39,7 +39,7 @@ host_packages() {
 	local need=() p uri
 	for p in kmod cpio xz-utils zstd debootstrap gzip libelf-dev dwarves iproute2 socat \
 		 flex bison bc clang-14 libclang-rt-14-dev; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"ok installed" ]] ||
 			need+=("$p")
 	done
 	if [ ${#need[@]} -gt 0 ]; then
@@ -76,7 +76,8 @@ qemu_ok() {
 	command -v qemu-system-x86_64 >/dev/null || return 1
 	local v
 	v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
-	[ "${v:-0}" -ge 10 ] && qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'
+	# no pipe into grep -q: QEMU's SIGPIPE would fail the pipeline
+	[ "${v:-0}" -ge 10 ] && grep -q '"igb"' <<<"$(qemu-system-x86_64 -device help 2>/dev/null)"
 }
 
 # --- 2. a private apt view of all suites (for downloads only) ----------------

@@ -42,7 +42,7 @@ printf '// SPDX-License-Identifier: GPL-2.0\nint canary(int a)\n{\n\treturn a; \
 out=$(checkpatch "" "$tmp/canary.c")
 crc=$?
 rc=0
-if [ $crc = 0 ] || ! echo "$out" | grep -q '^ERROR:TRAILING_WHITESPACE:'; then
+if [ $crc = 0 ] || ! grep -q '^ERROR:TRAILING_WHITESPACE:' <<<"$out"; then
 	rc=1
 	echo "# checkpatch ($CHECKPATCH) exited $crc on a canary with trailing whitespace and said:"
 	echo "$out" | head -20 | sed 's/^/# /'
@@ -84,9 +84,9 @@ mrc=$?
 [ $mrc = 0 ] || echo "$aliases" | head -5 | sed 's/^/# /'
 [ $mrc = 0 ] && [ -n "$aliases" ]
 result $? "modinfo reads the aliases of $(basename "$ko")"
-[ $mrc = 0 ] && echo "$aliases" | grep -qx 'vfio_pci:v00008086d000010CAsv\*sd\*bc\*sc\*i\*'
+[ $mrc = 0 ] && grep -qx 'vfio_pci:v00008086d000010CAsv\*sd\*bc\*sc\*i\*' <<<"$aliases"
 result $? "module carries the vfio_pci: alias for 8086:10ca"
-[ $mrc = 0 ] && [ -n "$aliases" ] && ! echo "$aliases" | grep -q '^pci:'
+[ $mrc = 0 ] && [ -n "$aliases" ] && ! grep -q '^pci:' <<<"$aliases"
 result $? "module has no plain pci: alias (binds only through driver_override)"
 
 # the driver's pure code, built from its own sources (kselftest TAP): each

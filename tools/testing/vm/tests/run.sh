@@ -33,7 +33,7 @@ manifest() {	# manifest <expected exit> <pattern> <manifest.sh arguments...>
 	shift 2
 	out=$("$VM/manifest.sh" -m "$T/manifest.sample" "$@")
 	rc=$?
-	[ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qE -- "$pat" && return 0
+	[ "$rc" = "$want" ] && grep -qE -- "$pat" <<<"$out" && return 0
 	printf '%s\n' "$out" | sed 's/^/#   /'
 	echo "#   exit $rc, wanted $want and a line matching: $pat"
 	return 1
@@ -126,7 +126,7 @@ order() {	# order <expected why pattern or ""> <trace>
 	if [ -z "$1" ]; then
 		[ -z "$why" ] && return 0
 	else
-		printf '%s\n' "$why" | grep -qE -- "$1" && return 0
+		grep -qE -- "$1" <<<"$why" && return 0
 	fi
 	echo "#   got: ${why:-(nothing)}; wanted: ${1:-(nothing)}"
 	return 1
