@@ -81,14 +81,14 @@ static int igbvf_init(struct p2pmig_device *p2p)
 	struct igbvf_priv *vf = priv(p2p);
 	u32 status;
 
-	spin_lock_init(&vf->lock);
+	igbvf_mbx_init(&vf->mbx, p2p);
 	status = rd(p2p, IGBVF_VTSTATUS);
 	if (status == ~0U) {
 		dev_err(p2pmig_dev(p2p), "VTSTATUS reads all-ones: VF not responding\n");
 		return -EIO;
 	}
-	vf->qemu_model = igbvf_is_qemu_model(p2p->core.pdev);
-	if (vf->qemu_model)
+	vf->mbx.qemu_model = igbvf_is_qemu_model(p2p->core.pdev);
+	if (vf->mbx.qemu_model)
 		dev_info(p2pmig_dev(p2p), "QEMU's 82576 VF model: its quirks are worked around\n");
 	return 0;
 }
@@ -101,11 +101,8 @@ static void igbvf_reset_done(struct p2pmig_device *p2p)
 	vf->stopped = false;
 	vf->raise_on_run = false;
 	vf->caps_seen = false;
-	vf->cfg_seen = false;
-	vf->cfg_staged = false;
-	vf->stats_staged = false;
 	vf->regs_staged = false;
-	igbvf_mbx_forget(p2p);
+	igbvf_mbx_forget(&vf->mbx);
 }
 
 /*
@@ -194,7 +191,7 @@ static int igbvf_stop(struct p2pmig_device *p2p)
 	vf->eims = rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK;
 	wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
 	vf->stopped = true;
-	igbvf_mbx_settle(p2p);
+	igbvf_mbx_settle(&vf->mbx);
 	return 0;
 }
 
@@ -220,13 +217,13 @@ static int igbvf_save_initial(struct p2pmig_device *p2p, struct p2pmig_out *out)
 
 	ret = p2pmig_emit(out, IGBVF_REC_CAPS, &caps, sizeof(caps));
 	if (!ret)
-		ret = igbvf_save_config(p2p, out, IGBVF_SAVE_INITIAL);
+		ret = igbvf_mbx_save_config(&priv(p2p)->mbx, out, IGBVF_SAVE_INITIAL);
 	return ret;
 }
 
 static int igbvf_save_dirty(struct p2pmig_device *p2p, struct p2pmig_out *out)
 {
-	return igbvf_save_config(p2p, out, IGBVF_SAVE_DIRTY);
+	return igbvf_mbx_save_config(&priv(p2p)->mbx, out, IGBVF_SAVE_DIRTY);
 }
 
 static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
@@ -236,7 +233,7 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 	int q, i, ret;
 
 	/* a configuration change not sent yet goes first */
-	ret = igbvf_save_config(p2p, out, IGBVF_SAVE_FINAL);
+	ret = igbvf_mbx_save_config(&vf->mbx, out, IGBVF_SAVE_FINAL);
 	if (ret)
 		return ret;
 
@@ -275,14 +272,14 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 			      rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK);
 	for (i = 0; i < IGBVF_MBX_WORDS; i++)
 		r->vmbmem[i] = cpu_to_le32(rd(p2p, IGBVF_VMBMEM(i)));
-	r->v2p_r2c = cpu_to_le32(igbvf_save_r2c(p2p));
+	r->v2p_r2c = cpu_to_le32(igbvf_mbx_save_r2c(&vf->mbx));
 
 	ret = p2pmig_emit(out, IGBVF_REC_REGS, r, sizeof(*r));
 	kfree(r);
 	if (!ret) {
 		struct igbvf_stats_rec stats;
 
-		igbvf_save_stats(p2p, &stats);
+		igbvf_mbx_save_stats(&vf->mbx, &stats);
 		ret = p2pmig_emit(out, IGBVF_REC_STATS, &stats, sizeof(stats));
 	}
 	return ret;
@@ -307,10 +304,8 @@ static int igbvf_load_begin(struct p2pmig_device *p2p)
 	struct igbvf_priv *vf = priv(p2p);
 
 	vf->caps_seen = false;
-	vf->cfg_seen = false;
 	vf->regs_staged = false;
-	vf->cfg_staged = false;
-	vf->stats_staged = false;
+	igbvf_mbx_load_begin(&vf->mbx);
 	memset(&vf->staged, 0, sizeof(vf->staged));
 	return 0;
 }
@@ -324,25 +319,6 @@ static int igbvf_load_header(struct p2pmig_device *p2p,
 		return -EINVAL;
 	}
 	return 0;
-}
-
-/**
- * igbvf_reject_rec() - log why a record of the resume stream was rejected
- * @p2p: device
- * @rec: which record ("capabilities", "configuration", ...)
- * @why: what is wrong with it (from igbvf_rec.c)
- * @why_arg: a number that goes with @why, or P2PMIG_NO_ARG
- *
- * Return: -EINVAL.
- */
-int igbvf_reject_rec(struct p2pmig_device *p2p, const char *rec,
-		     const char *why, u64 why_arg)
-{
-	if (why_arg == P2PMIG_NO_ARG)
-		p2pmig_err(p2p, "igbvf %s record rejected: %s\n", rec, why);
-	else
-		p2pmig_err(p2p, "igbvf %s record rejected: %s %llu\n", rec, why, why_arg);
-	return -EINVAL;
 }
 
 static int load_caps(struct p2pmig_device *p2p, const u8 *payload, u32 len)
@@ -382,9 +358,9 @@ static int igbvf_load_record(struct p2pmig_device *p2p,
 	case IGBVF_REC_REGS:
 		return load_regs(p2p, payload, rec->len);
 	case IGBVF_REC_CONFIG:
-		return igbvf_load_config(p2p, payload, rec->len);
+		return igbvf_mbx_load_config(&priv(p2p)->mbx, payload, rec->len);
 	case IGBVF_REC_STATS & P2PMIG_REC_TYPE_MASK:
-		return igbvf_load_stats(p2p, payload, rec->len);
+		return igbvf_mbx_load_stats(&priv(p2p)->mbx, payload, rec->len);
 	default:
 		return P2PMIG_REC_UNKNOWN;
 	}
@@ -396,7 +372,7 @@ static int igbvf_load_check(struct p2pmig_device *p2p)
 	const char *why;
 	int ret;
 
-	ret = igbvf_rec_check_complete(vf->caps_seen, vf->cfg_seen,
+	ret = igbvf_rec_check_complete(vf->caps_seen, vf->mbx.cfg_seen,
 				       vf->regs_staged, &why);
 	if (ret)
 		p2pmig_err(p2p, "resume stream %s\n", why);
@@ -442,7 +418,7 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	wr(p2p, IGBVF_VTIVAR_MISC, le32_to_cpu(r->ivar_misc));
 	wr(p2p, IGBVF_VTEIAC, le32_to_cpu(r->eiac));
 	wr(p2p, IGBVF_VTEIAM, le32_to_cpu(r->eiam));
-	igbvf_load_mbx_finish(p2p, r->vmbmem, le32_to_cpu(r->v2p_r2c));
+	igbvf_mbx_load_finish(&vf->mbx, r->vmbmem, le32_to_cpu(r->v2p_r2c));
 
 	/*
 	 * STOP, as a source would be: leaving STOP and P2P restore the rest.
@@ -462,6 +438,33 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	return 0;
 }
 
+/* the mailbox layer's part of the backend */
+
+static u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off)
+{
+	return igbvf_mbx_trap_read(&priv(p2p)->mbx, off);
+}
+
+static void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
+{
+	igbvf_mbx_trap_write(&priv(p2p)->mbx, off, val);
+}
+
+static void igbvf_release(struct p2pmig_device *p2p)
+{
+	igbvf_mbx_release(&priv(p2p)->mbx);
+}
+
+static bool igbvf_dirty_pending(struct p2pmig_device *p2p)
+{
+	return igbvf_mbx_cfg_dirty(&priv(p2p)->mbx);
+}
+
+static int igbvf_load_prepare(struct p2pmig_device *p2p)
+{
+	return igbvf_mbx_load_config_finish(&priv(p2p)->mbx);
+}
+
 const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.name		= "igbvf",
 	.vendor		= PCI_VENDOR_ID_INTEL,
@@ -475,20 +478,20 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.trap_write	= igbvf_trap_write,
 	.init		= igbvf_init,
 	.reset_done	= igbvf_reset_done,
-	.release	= igbvf_mbx_release,
+	.release	= igbvf_release,
 	.quiesce	= igbvf_quiesce,
 	.unquiesce	= igbvf_unquiesce,
 	.stop		= igbvf_stop,
 	.start		= igbvf_start,
 	.save_initial	= igbvf_save_initial,
 	.save_dirty	= igbvf_save_dirty,
-	.dirty_pending	= igbvf_cfg_dirty,
+	.dirty_pending	= igbvf_dirty_pending,
 	.save_final	= igbvf_save_final,
 	.stream_size	= igbvf_stream_size,
 	.load_begin	= igbvf_load_begin,
 	.load_header	= igbvf_load_header,
 	.load_record	= igbvf_load_record,
 	.load_check	= igbvf_load_check,
-	.load_prepare	= igbvf_load_config_finish,
+	.load_prepare	= igbvf_load_prepare,
 	.load_finish	= igbvf_load_finish,
 };

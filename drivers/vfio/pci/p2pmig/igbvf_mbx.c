@@ -2,6 +2,10 @@
 /*
  * p2pmig igbvf backend: the VF's PF-side configuration.
  *
+ * The mailbox layer, below the register backend (igbvf.c): igbvf.c calls
+ * it through igbvf_mbx.h, it calls nothing of igbvf.c's and keeps its
+ * state in its own struct igbvf_mbx.
+ *
  * Much of what a guest's igbvf driver sets up lives in the PF, not the VF:
  * the receive enable, the MAC filter, extra unicast filters, multicast
  * hashes, VLAN filters, the largest frame.  The guest asks the PF for them
@@ -38,12 +42,14 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
+#include <linux/io.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 
 #include "backend.h"
-#include "igbvf.h"
+#include "igbvf_mbx.h"
+#include "p2pmig.h"
 #include "trace.h"
 
 static bool replay_early = true;
@@ -69,6 +75,46 @@ MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as 
 #define IGBVF_PF_READY_TIMEOUT_US 2000000
 /* taking the mailbox to restore its memory on a resumed VF */
 #define IGBVF_MBX_RESTORE_TIMEOUT_US 20000
+
+static u32 rd(struct igbvf_mbx *mbx, u32 reg)
+{
+	return readl(mbx->p2p->bar0 + reg);
+}
+
+static void wr(struct igbvf_mbx *mbx, u32 reg, u32 val)
+{
+	writel(val, mbx->p2p->bar0 + reg);
+}
+
+/**
+ * igbvf_mbx_init() - set up a VF's mailbox layer, once, at probe
+ * @mbx: its state, zeroed
+ * @p2p: the device
+ */
+void igbvf_mbx_init(struct igbvf_mbx *mbx, struct p2pmig_device *p2p)
+{
+	mbx->p2p = p2p;
+	spin_lock_init(&mbx->lock);
+}
+
+/**
+ * igbvf_reject_rec() - log why a record of the resume stream was rejected
+ * @p2p: device
+ * @rec: which record ("capabilities", "configuration", ...)
+ * @why: what is wrong with it (from igbvf_rec.c)
+ * @why_arg: a number that goes with @why, or P2PMIG_NO_ARG
+ *
+ * Return: -EINVAL.
+ */
+int igbvf_reject_rec(struct p2pmig_device *p2p, const char *rec,
+		     const char *why, u64 why_arg)
+{
+	if (why_arg == P2PMIG_NO_ARG)
+		p2pmig_err(p2p, "igbvf %s record rejected: %s\n", rec, why);
+	else
+		p2pmig_err(p2p, "igbvf %s record rejected: %s %llu\n", rec, why, why_arg);
+	return -EINVAL;
+}
 
 /* an absolute deadline @us microseconds from now */
 static ktime_t deadline_us(unsigned int us)
@@ -144,22 +190,20 @@ static void msg_put_mac(u32 *msg, const u8 *mac)
 }
 
 /*
- * The shadow.  Called with vf->lock held.
+ * The shadow.  Called with mbx->lock held.
  */
 
-static void cfg_changed(struct p2pmig_device *p2p)
+static void cfg_changed(struct igbvf_mbx *mbx)
 {
-	igbvf_priv(p2p)->cfg_gen++;
-	p2pmig_notify_dirty(p2p);
+	mbx->cfg_gen++;
+	p2pmig_notify_dirty(mbx->p2p);
 }
 
-static void shadow_clear(struct p2pmig_device *p2p)
+static void shadow_clear(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
-
-	memset(&vf->cfg, 0, sizeof(vf->cfg));
-	vf->pending_valid = false;
-	cfg_changed(p2p);
+	memset(&mbx->cfg, 0, sizeof(mbx->cfg));
+	mbx->pending_valid = false;
+	cfg_changed(mbx);
 }
 
 static void shadow_vlan(struct igbvf_cfg *cfg, u16 vid, bool add)
@@ -176,10 +220,9 @@ static void shadow_vlan(struct igbvf_cfg *cfg, u16 vid, bool add)
 }
 
 /* The PF acknowledged @msg (@reply is its answer): the shadow follows. */
-static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *reply)
+static void shadow_commit(struct igbvf_mbx *mbx, const u32 *msg, const u32 *reply)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
-	struct igbvf_cfg *cfg = &vf->cfg;
+	struct igbvf_cfg *cfg = &mbx->cfg;
 	u32 info = FIELD_GET(IGBVF_MSG_INFO, msg[0]);
 	u8 mac[ETH_ALEN];
 	int i, n;
@@ -220,7 +263,8 @@ static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *
 		break;
 	case IGBVF_MSG_SET_LPE:
 		if (msg[1] < IGBVF_MIN_FRAME || msg[1] > IGBVF_MAX_FRAME) {
-			dev_dbg(p2pmig_dev(p2p), "SET_LPE %u out of range: not migrated\n", msg[1]);
+			dev_dbg(p2pmig_dev(mbx->p2p), "SET_LPE %u out of range: not migrated\n",
+				msg[1]);
 			return;
 		}
 		cfg->max_frame = msg[1];
@@ -229,90 +273,87 @@ static void shadow_commit(struct p2pmig_device *p2p, const u32 *msg, const u32 *
 		cfg->promisc = msg[0] & IGBVF_MSG_INFO;
 		break;
 	default:
-		dev_dbg(p2pmig_dev(p2p), "mailbox message %#x is not migrated\n", msg[0]);
+		dev_dbg(p2pmig_dev(mbx->p2p), "mailbox message %#x is not migrated\n", msg[0]);
 		return;
 	}
-	cfg_changed(p2p);
+	cfg_changed(mbx);
 }
 
 /* The guest (or p2pmig, settling) reads word 0 of the mailbox memory. */
-static void snoop_reply(struct p2pmig_device *p2p, u32 word0)
+static void snoop_reply(struct igbvf_mbx *mbx, u32 word0)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	u32 reply[3];
 
-	if (!vf->pending_valid ||
-	    FIELD_GET(IGBVF_MSG_TYPE, word0) != FIELD_GET(IGBVF_MSG_TYPE, vf->pending[0]) ||
+	if (!mbx->pending_valid ||
+	    FIELD_GET(IGBVF_MSG_TYPE, word0) != FIELD_GET(IGBVF_MSG_TYPE, mbx->pending[0]) ||
 	    !(word0 & (IGBVF_MSG_ACK | IGBVF_MSG_NACK)))
 		return;
-	vf->pending_valid = false;
+	mbx->pending_valid = false;
 	reply[0] = word0;
-	reply[1] = igbvf_rd(p2p, IGBVF_VMBMEM(1));
-	reply[2] = igbvf_rd(p2p, IGBVF_VMBMEM(2));
+	reply[1] = rd(mbx, IGBVF_VMBMEM(1));
+	reply[2] = rd(mbx, IGBVF_VMBMEM(2));
 	/* a reset's NACK only says the PF had no MAC: the reset happened */
 	if ((word0 & IGBVF_MSG_ACK) ||
 	    FIELD_GET(IGBVF_MSG_TYPE, word0) == IGBVF_MSG_RESET)
-		shadow_commit(p2p, vf->pending, reply);
+		shadow_commit(mbx, mbx->pending, reply);
 }
 
 /**
- * igbvf_trap_read() - the guest reads a register of BAR0's first page
- * @p2p: device
+ * igbvf_mbx_trap_read() - the guest reads a register of BAR0's first page
+ * @mbx: the mailbox layer of a device
  * @off: BAR0 offset, dword aligned, inside the trapped page
  *
  * Return: the value the guest sees.
  */
-u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off)
+u32 igbvf_mbx_trap_read(struct igbvf_mbx *mbx, u32 off)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 	u32 val;
 	int i;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	val = igbvf_rd(p2p, off);
+	spin_lock_irqsave(&mbx->lock, flags);
+	val = rd(mbx, off);
 	if (off == IGBVF_V2PMAILBOX) {
-		val |= vf->r2c;
-		vf->r2c = 0;
+		val |= mbx->r2c;
+		mbx->r2c = 0;
 	} else if (off == IGBVF_VMBMEM(0)) {
-		snoop_reply(p2p, val);
+		snoop_reply(mbx, val);
 	} else {
 		i = stat_index(off);
 		if (i >= 0)
-			val += vf->stat_offset[i];
+			val += mbx->stat_offset[i];
 	}
-	spin_unlock_irqrestore(&vf->lock, flags);
+	spin_unlock_irqrestore(&mbx->lock, flags);
 	return val;
 }
 
 /**
- * igbvf_trap_write() - the guest writes a register of BAR0's first page
- * @p2p: device
+ * igbvf_mbx_trap_write() - the guest writes a register of BAR0's first page
+ * @mbx: the mailbox layer of a device
  * @off: BAR0 offset, dword aligned, inside the trapped page
  * @val: the value
  */
-void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
+void igbvf_mbx_trap_write(struct igbvf_mbx *mbx, u32 off, u32 val)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 	int i;
 
 	/* QEMU's model forwards it to the PF's own pending bits */
-	if (off == IGBVF_PBACL && vf->qemu_model) {
-		dev_dbg_ratelimited(p2pmig_dev(p2p), "PBACL write dropped\n");
+	if (off == IGBVF_PBACL && mbx->qemu_model) {
+		dev_dbg_ratelimited(p2pmig_dev(mbx->p2p), "PBACL write dropped\n");
 		return;
 	}
 
-	spin_lock_irqsave(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
 	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_REQ)) {
 		/* the guest posts a request: remember what it asks for */
 		for (i = 0; i < IGBVF_MBX_WORDS; i++)
-			vf->pending[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
-		vf->pending_valid = true;
-		vf->pf_touched = true;
+			mbx->pending[i] = rd(mbx, IGBVF_VMBMEM(i));
+		mbx->pending_valid = true;
+		mbx->pf_touched = true;
 	} else if (off == IGBVF_VTCTRL && (val & IGBVF_VTCTRL_RST)) {
 		/* the PF sees the VF reset and drops its configuration */
-		shadow_clear(p2p);
+		shadow_clear(mbx);
 		/*
 		 * QEMU's model only: a guest driver waits for "reset done"
 		 * (or "PF in reset") after resetting its VF.  The 82576 sets
@@ -320,72 +361,73 @@ void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 		 * never does for a VF reset, and Linux's igbvf then gives up
 		 * on the PF.  Say it for the model.
 		 */
-		if (vf->qemu_model)
-			vf->r2c |= IGBVF_MBX_RSTD;
+		if (mbx->qemu_model)
+			mbx->r2c |= IGBVF_MBX_RSTD;
 	}
-	igbvf_wr(p2p, off, val);
-	spin_unlock_irqrestore(&vf->lock, flags);
+	wr(mbx, off, val);
+	spin_unlock_irqrestore(&mbx->lock, flags);
 }
 
 /**
  * igbvf_mbx_settle() - the guest stopped: take in an answered request
- * @p2p: device, in STOP
+ * @mbx: the mailbox layer of a device, in STOP
  *
  * A request the PF answered but whose answer the guest has not read yet
  * still belongs to the configuration that moves.
  */
-void igbvf_mbx_settle(struct p2pmig_device *p2p)
+void igbvf_mbx_settle(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	ktime_t end = deadline_us(IGBVF_SETTLE_US);
 	unsigned long flags;
 	bool pending;
 
 	/* the PF answers within milliseconds: wait that long for it */
 	do {
-		spin_lock_irqsave(&vf->lock, flags);
-		if (vf->pending_valid) {
+		spin_lock_irqsave(&mbx->lock, flags);
+		if (mbx->pending_valid) {
 			/* keep what this read clears for the guest */
-			vf->r2c |= igbvf_rd(p2p, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
-			if (vf->r2c & IGBVF_MBX_PFSTS)
-				snoop_reply(p2p, igbvf_rd(p2p, IGBVF_VMBMEM(0)));
+			mbx->r2c |= rd(mbx, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
+			if (mbx->r2c & IGBVF_MBX_PFSTS)
+				snoop_reply(mbx, rd(mbx, IGBVF_VMBMEM(0)));
 		}
-		pending = vf->pending_valid;
-		spin_unlock_irqrestore(&vf->lock, flags);
+		pending = mbx->pending_valid;
+		spin_unlock_irqrestore(&mbx->lock, flags);
 		if (!pending)
 			return;
 	} while (!mbx_pause(end, IGBVF_MBX_POLL_US));
-	dev_dbg(p2pmig_dev(p2p), "the PF did not answer the guest's last request\n");
+	dev_dbg(p2pmig_dev(mbx->p2p), "the PF did not answer the guest's last request\n");
 }
 
 /**
- * igbvf_cfg_dirty() - did the configuration change since it was sent?
- * @p2p: device
+ * igbvf_mbx_cfg_dirty() - did the configuration change since it was sent?
+ * @mbx: the mailbox layer of a device
  *
  * Return: true if a save session should send it again.
  */
-bool igbvf_cfg_dirty(struct p2pmig_device *p2p)
+bool igbvf_mbx_cfg_dirty(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
-
-	return READ_ONCE(vf->cfg_gen) != READ_ONCE(vf->cfg_sent) &&
-	       READ_ONCE(vf->cfg_updates) < IGBVF_CFG_UPDATES;
+	return READ_ONCE(mbx->cfg_gen) != READ_ONCE(mbx->cfg_sent) &&
+	       READ_ONCE(mbx->cfg_updates) < IGBVF_CFG_UPDATES;
 }
 
 /**
  * igbvf_mbx_forget() - the function was reset: the PF forgot its setup
- * @p2p: device
+ * @mbx: the mailbox layer of a device
+ *
+ * Also forgets what a resume stream staged here.
  */
-void igbvf_mbx_forget(struct p2pmig_device *p2p)
+void igbvf_mbx_forget(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	shadow_clear(p2p);
-	vf->r2c = 0;
-	memset(vf->stat_offset, 0, sizeof(vf->stat_offset));
-	spin_unlock_irqrestore(&vf->lock, flags);
+	mbx->cfg_seen = false;
+	mbx->cfg_staged = false;
+	mbx->stats_staged = false;
+	spin_lock_irqsave(&mbx->lock, flags);
+	shadow_clear(mbx);
+	mbx->r2c = 0;
+	memset(mbx->stat_offset, 0, sizeof(mbx->stat_offset));
+	spin_unlock_irqrestore(&mbx->lock, flags);
 }
 
 /*
@@ -414,8 +456,8 @@ static void cfg_to_rec(const struct igbvf_cfg *cfg, struct igbvf_config_rec *rec
 }
 
 /**
- * igbvf_save_config() - put the configuration in a save stream
- * @p2p: device
+ * igbvf_mbx_save_config() - put the configuration in a save stream
+ * @mbx: the mailbox layer of a device
  * @out: where to emit
  * @what: the initial record; or, if it changed since it was last put in
  *	this stream, a record that replaces it: during pre-copy (at most
@@ -424,35 +466,34 @@ static void cfg_to_rec(const struct igbvf_cfg *cfg, struct igbvf_config_rec *rec
  *
  * Return: 0 or a negative errno.
  */
-int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
-		      enum igbvf_save what)
+int igbvf_mbx_save_config(struct igbvf_mbx *mbx, struct p2pmig_out *out,
+			  enum igbvf_save what)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	struct igbvf_config_rec *rec;
 	unsigned long flags;
 	u32 gen;
 	int ret;
 
-	if (what != IGBVF_SAVE_INITIAL && READ_ONCE(vf->cfg_gen) == vf->cfg_sent)
+	if (what != IGBVF_SAVE_INITIAL && READ_ONCE(mbx->cfg_gen) == mbx->cfg_sent)
 		return 0;
 	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
 	if (!rec)
 		return -ENOMEM;
-	spin_lock_irqsave(&vf->lock, flags);
-	gen = vf->cfg_gen;
-	cfg_to_rec(&vf->cfg, rec);
-	spin_unlock_irqrestore(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
+	gen = mbx->cfg_gen;
+	cfg_to_rec(&mbx->cfg, rec);
+	spin_unlock_irqrestore(&mbx->lock, flags);
 
 	switch (what) {
 	case IGBVF_SAVE_INITIAL:
 		ret = p2pmig_emit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec));
-		WRITE_ONCE(vf->cfg_updates, 0);
+		WRITE_ONCE(mbx->cfg_updates, 0);
 		break;
 	case IGBVF_SAVE_DIRTY:
 		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec),
-					 vf->cfg_updates < IGBVF_CFG_UPDATES);
+					 mbx->cfg_updates < IGBVF_CFG_UPDATES);
 		if (ret == P2PMIG_EMIT_APPENDED)
-			WRITE_ONCE(vf->cfg_updates, vf->cfg_updates + 1);
+			WRITE_ONCE(mbx->cfg_updates, mbx->cfg_updates + 1);
 		break;
 	default:
 		ret = p2pmig_emit_reinit(out, IGBVF_REC_CONFIG, rec, sizeof(*rec), true);
@@ -462,7 +503,7 @@ int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
 		/* no more updates in pre-copy: the final data carries it */
 		ret = 0;
 	} else if (ret >= 0) {
-		vf->cfg_sent = gen;
+		mbx->cfg_sent = gen;
 		ret = 0;
 	}
 	kfree(rec);
@@ -470,41 +511,39 @@ int igbvf_save_config(struct p2pmig_device *p2p, struct p2pmig_out *out,
 }
 
 /**
- * igbvf_save_stats() - the statistics as the guest sees them
- * @p2p: device
+ * igbvf_mbx_save_stats() - the statistics as the guest sees them
+ * @mbx: the mailbox layer of a device
  * @rec: filled in
  */
-void igbvf_save_stats(struct p2pmig_device *p2p, struct igbvf_stats_rec *rec)
+void igbvf_mbx_save_stats(struct igbvf_mbx *mbx, struct igbvf_stats_rec *rec)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 	int i;
 
-	spin_lock_irqsave(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
 	for (i = 0; i < IGBVF_NR_STATS; i++)
-		rec->stat[i] = cpu_to_le32(igbvf_rd(p2p, igbvf_stat_regs[i]) +
-					   vf->stat_offset[i]);
-	spin_unlock_irqrestore(&vf->lock, flags);
+		rec->stat[i] = cpu_to_le32(rd(mbx, igbvf_stat_regs[i]) +
+					   mbx->stat_offset[i]);
+	spin_unlock_irqrestore(&mbx->lock, flags);
 }
 
 /**
- * igbvf_save_r2c() - read-to-clear mailbox bits the guest has not read
- * @p2p: device, in STOP
+ * igbvf_mbx_save_r2c() - read-to-clear mailbox bits the guest has not read
+ * @mbx: the mailbox layer of a device, in STOP
  *
  * They stay pending here too, should the migration be cancelled.
  *
  * Return: the bits.
  */
-u32 igbvf_save_r2c(struct p2pmig_device *p2p)
+u32 igbvf_mbx_save_r2c(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 	u32 r2c;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	vf->r2c |= igbvf_rd(p2p, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
-	r2c = vf->r2c;
-	spin_unlock_irqrestore(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
+	mbx->r2c |= rd(mbx, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
+	r2c = mbx->r2c;
+	spin_unlock_irqrestore(&mbx->lock, flags);
 	return r2c;
 }
 
@@ -513,9 +552,9 @@ u32 igbvf_save_r2c(struct p2pmig_device *p2p)
  */
 
 /* Read V2PMAILBOX, keeping (read-to-clear) bits seen in @seen. */
-static u32 mbx_read(struct p2pmig_device *p2p, u32 *seen)
+static u32 mbx_read(struct igbvf_mbx *mbx, u32 *seen)
 {
-	u32 v = igbvf_rd(p2p, IGBVF_V2PMAILBOX);
+	u32 v = rd(mbx, IGBVF_V2PMAILBOX);
 
 	*seen |= v;
 	return v;
@@ -526,13 +565,13 @@ static u32 mbx_read(struct p2pmig_device *p2p, u32 *seen)
  * request until its answer is written, which under load takes the PF's
  * interrupt latency: retry, sleeping, until @end.
  */
-static int mbx_lock(struct p2pmig_device *p2p, u32 *seen, ktime_t end)
+static int mbx_lock(struct igbvf_mbx *mbx, u32 *seen, ktime_t end)
 {
 	int ret;
 
 	do {
-		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_VFU);
-		if (mbx_read(p2p, seen) & IGBVF_MBX_VFU)
+		wr(mbx, IGBVF_V2PMAILBOX, IGBVF_MBX_VFU);
+		if (mbx_read(mbx, seen) & IGBVF_MBX_VFU)
 			return 0;
 		ret = mbx_pause(end, IGBVF_MBX_POLL_US);
 	} while (!ret);
@@ -540,12 +579,12 @@ static int mbx_lock(struct p2pmig_device *p2p, u32 *seen, ktime_t end)
 }
 
 /* Wait until every bit of @bits was seen in V2PMAILBOX. */
-static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, ktime_t end)
+static int mbx_wait(struct igbvf_mbx *mbx, u32 *seen, u32 bits, ktime_t end)
 {
 	int ret;
 
 	do {
-		mbx_read(p2p, seen);
+		mbx_read(mbx, seen);
 		if ((*seen & bits) == bits)
 			return 0;
 		ret = mbx_pause(end, IGBVF_MBX_POLL_US);
@@ -567,41 +606,41 @@ static int mbx_wait(struct p2pmig_device *p2p, u32 *seen, u32 bits, ktime_t end)
  * until the next VF_RESET), -ETIMEDOUT, -EBUSY, -EPROTO (too many other
  * messages), -EINTR.
  */
-static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
+static int mbx_request_until(struct igbvf_mbx *mbx, const u32 *msg, int len,
 			     u32 *reply, int rlen, ktime_t end)
 {
 	u32 type = FIELD_GET(IGBVF_MSG_TYPE, msg[0]);
 	u32 seen = 0;
 	int i, skipped, ret;
 
-	ret = mbx_lock(p2p, &seen, end);
+	ret = mbx_lock(mbx, &seen, end);
 	if (ret)
 		return ret;
 	for (i = 0; i < len; i++)
-		igbvf_wr(p2p, IGBVF_VMBMEM(i), msg[i]);
+		wr(mbx, IGBVF_VMBMEM(i), msg[i]);
 	seen = 0;
-	igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
-	ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFACK, end);
+	wr(mbx, IGBVF_V2PMAILBOX, IGBVF_MBX_REQ);
+	ret = mbx_wait(mbx, &seen, IGBVF_MBX_PFACK, end);
 	if (ret)
 		return ret;
 	for (skipped = 0;; skipped++) {
 		if (skipped > IGBVF_MBX_MAX_SKIP)
 			return -EPROTO;
 		/* the PF answers in the interrupt that took the request */
-		ret = mbx_wait(p2p, &seen, IGBVF_MBX_PFSTS, end);
+		ret = mbx_wait(mbx, &seen, IGBVF_MBX_PFSTS, end);
 		if (ret)
 			return ret == -ETIMEDOUT ? -ECONNRESET : ret;
 		seen &= ~IGBVF_MBX_PFSTS;
-		ret = mbx_lock(p2p, &seen, end);
+		ret = mbx_lock(mbx, &seen, end);
 		if (ret)
 			return ret;
 		for (i = 0; i < rlen; i++)
-			reply[i] = igbvf_rd(p2p, IGBVF_VMBMEM(i));
-		igbvf_wr(p2p, IGBVF_V2PMAILBOX, IGBVF_MBX_ACK);
+			reply[i] = rd(mbx, IGBVF_VMBMEM(i));
+		wr(mbx, IGBVF_V2PMAILBOX, IGBVF_MBX_ACK);
 		if (FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == type &&
 		    (reply[0] & (IGBVF_MSG_ACK | IGBVF_MSG_NACK)))
 			break;
-		dev_dbg(p2pmig_dev(p2p), "PF message %#x skipped while waiting for the %s answer\n",
+		dev_dbg(p2pmig_dev(mbx->p2p), "PF message %#x skipped while waiting for the %s answer\n",
 			reply[0], msg_name(type));
 	}
 	if (!(reply[0] & IGBVF_MSG_NACK))
@@ -612,26 +651,26 @@ static int mbx_request_until(struct p2pmig_device *p2p, const u32 *msg, int len,
 	return -EREMOTEIO;
 }
 
-static int mbx_request(struct p2pmig_device *p2p, const u32 *msg, int len,
+static int mbx_request(struct igbvf_mbx *mbx, const u32 *msg, int len,
 		       u32 *reply, int rlen)
 {
-	return mbx_request_until(p2p, msg, len, reply, rlen,
+	return mbx_request_until(mbx, msg, len, reply, rlen,
 				 deadline_us(IGBVF_MBX_TIMEOUT_US));
 }
 
 /* A request of the replay; a failure is logged with what was asked. */
-static int replay_one(struct p2pmig_device *p2p, const u32 *msg, int len,
+static int replay_one(struct igbvf_mbx *mbx, const u32 *msg, int len,
 		      u32 *reply, int rlen, const char *what)
 {
 	u32 type = FIELD_GET(IGBVF_MSG_TYPE, msg[0]);
 	int ret;
 
-	ret = mbx_request(p2p, msg, len, reply, rlen);
+	ret = mbx_request(mbx, msg, len, reply, rlen);
 	if (ret == -ECONNRESET)
-		dev_dbg(p2pmig_dev(p2p), "configuration replay: the PF dropped %s%s%s: not clear to send\n",
+		dev_dbg(p2pmig_dev(mbx->p2p), "configuration replay: the PF dropped %s%s%s: not clear to send\n",
 			msg_name(type), what ? " " : "", what ? what : "");
 	else if (ret)
-		p2pmig_err(p2p, "configuration replay: the PF %s %s%s%s (%d)\n",
+		p2pmig_err(mbx->p2p, "configuration replay: the PF %s %s%s%s (%d)\n",
 			   ret == -EREMOTEIO ? "refused (NACK)" :
 			   ret == -ETIMEDOUT ? "did not answer" : "botched",
 			   msg_name(type), what ? " " : "", what ? what : "", ret);
@@ -644,7 +683,7 @@ static void mac_msg(u32 *msg, u32 info, const u8 *mac)
 	msg_put_mac(msg, mac);
 }
 
-static int replay_mac(struct p2pmig_device *p2p, u32 info, const u8 *mac,
+static int replay_mac(struct igbvf_mbx *mbx, u32 info, const u8 *mac,
 		      const char *what)
 {
 	u32 msg[3], reply[1];
@@ -652,7 +691,7 @@ static int replay_mac(struct p2pmig_device *p2p, u32 info, const u8 *mac,
 
 	mac_msg(msg, info, mac);
 	snprintf(buf, sizeof(buf), "%s %pM", what, mac);
-	return replay_one(p2p, msg, 3, reply, 1, buf);
+	return replay_one(mbx, msg, 3, reply, 1, buf);
 }
 
 /*
@@ -676,20 +715,20 @@ static const u8 igbvf_clear_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01
  * leaves it in the receive filter.  A second VF_RESET can only be found by
  * a later pass, which handles the pending reset first.
  */
-static int vf_reset_request(struct p2pmig_device *p2p, ktime_t ready, ktime_t end,
+static int vf_reset_request(struct igbvf_mbx *mbx, ktime_t ready, ktime_t end,
 			    u8 *pf_mac)
 {
 	u32 msg[1] = { IGBVF_MSG_RESET }, reply[3], seen = 0;
 	int i, ret = 0;
 
-	while (mbx_read(p2p, &seen) & IGBVF_MBX_RSTI) {
+	while (mbx_read(mbx, &seen) & IGBVF_MBX_RSTI) {
 		ret = mbx_pause(ready, 1000);
 		if (ret)
 			return ret == -ETIMEDOUT ? -ENETDOWN : ret;
 	}
 	for (i = 0; i < 2; i++) {
 		eth_zero_addr(pf_mac);
-		ret = mbx_request_until(p2p, msg, 1, reply, 3, end);
+		ret = mbx_request_until(mbx, msg, 1, reply, 3, end);
 		/* a NACK only says the PF has no MAC for the VF: it reset */
 		if (ret == -EREMOTEIO &&
 		    FIELD_GET(IGBVF_MSG_TYPE, reply[0]) == IGBVF_MSG_RESET)
@@ -703,29 +742,29 @@ static int vf_reset_request(struct p2pmig_device *p2p, ktime_t ready, ktime_t en
 }
 
 /* Ask the destination PF for everything @cfg holds, from VF_RESET on. */
-static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+static int replay_cfg(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
 {
 	u32 msg[IGBVF_MBX_WORDS] = {}, reply[3];
 	u8 pf_mac[ETH_ALEN];
 	char buf[24];
 	int i, ret;
 
-	ret = vf_reset_request(p2p, deadline_us(IGBVF_PF_READY_TIMEOUT_US),
+	ret = vf_reset_request(mbx, deadline_us(IGBVF_PF_READY_TIMEOUT_US),
 			       deadline_us(IGBVF_PF_READY_TIMEOUT_US + IGBVF_MBX_TIMEOUT_US),
 			       pf_mac);
 	if (ret == -ENETDOWN) {
-		p2pmig_err(p2p, "configuration replay: the PF is in reset (is its interface up?)\n");
+		p2pmig_err(mbx->p2p, "configuration replay: the PF is in reset (is its interface up?)\n");
 		return ret;
 	}
 	if (ret) {
-		p2pmig_err(p2p, "configuration replay: VF_RESET failed (%d, mailbox %#x)\n",
-			   ret, igbvf_rd(p2p, IGBVF_V2PMAILBOX));
+		p2pmig_err(mbx->p2p, "configuration replay: VF_RESET failed (%d, mailbox %#x)\n",
+			   ret, rd(mbx, IGBVF_V2PMAILBOX));
 		return ret;
 	}
 
 	/* an administratively set MAC cannot be changed by a VF: skip it */
 	if (cfg->mac_set && !ether_addr_equal(cfg->mac, pf_mac)) {
-		ret = replay_mac(p2p, 0, cfg->mac, "MAC");
+		ret = replay_mac(mbx, 0, cfg->mac, "MAC");
 		if (ret)
 			return ret;
 	}
@@ -736,13 +775,13 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 	 * request, clearing included, and the guest can have had none.
 	 */
 	if (is_zero_ether_addr(pf_mac)) {
-		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_CLR,
+		ret = replay_mac(mbx, IGBVF_MSG_MAC_FILTER_CLR,
 				 cfg->mac_set ? cfg->mac : igbvf_clear_mac, "clear filters");
 		if (ret)
 			return ret;
 	}
 	for (i = 0; i < cfg->nr_uc; i++) {
-		ret = replay_mac(p2p, IGBVF_MSG_MAC_FILTER_ADD, cfg->uc[i], "filter");
+		ret = replay_mac(mbx, IGBVF_MSG_MAC_FILTER_ADD, cfg->uc[i], "filter");
 		if (ret)
 			return ret;
 	}
@@ -754,7 +793,7 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 		for (i = 0; i < cfg->nr_mc; i++)
 			msg[1 + i / 2] |= (u32)cfg->mc[i] << (16 * (i % 2));
 		snprintf(buf, sizeof(buf), "of %u hashes", cfg->nr_mc);
-		ret = replay_one(p2p, msg, 1 + (cfg->nr_mc + 1) / 2, reply, 1, buf);
+		ret = replay_one(mbx, msg, 1 + (cfg->nr_mc + 1) / 2, reply, 1, buf);
 		if (ret)
 			return ret;
 	}
@@ -762,7 +801,7 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 		msg[0] = IGBVF_MSG_SET_VLAN | FIELD_PREP(IGBVF_MSG_INFO, 1);
 		msg[1] = cfg->vlans[i];
 		snprintf(buf, sizeof(buf), "%u", cfg->vlans[i]);
-		ret = replay_one(p2p, msg, 2, reply, 1, buf);
+		ret = replay_one(mbx, msg, 2, reply, 1, buf);
 		if (ret)
 			return ret;
 	}
@@ -770,13 +809,13 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
 		msg[0] = IGBVF_MSG_SET_LPE;
 		msg[1] = cfg->max_frame;
 		snprintf(buf, sizeof(buf), "%u", cfg->max_frame);
-		ret = replay_one(p2p, msg, 2, reply, 1, buf);
+		ret = replay_one(mbx, msg, 2, reply, 1, buf);
 		if (ret)
 			return ret;
 	}
 	if (cfg->promisc) {
 		msg[0] = IGBVF_MSG_SET_PROMISC | cfg->promisc;
-		ret = replay_one(p2p, msg, 1, reply, 1, NULL);
+		ret = replay_one(mbx, msg, 1, reply, 1, NULL);
 		if (ret)
 			return ret;
 	}
@@ -791,29 +830,29 @@ static int replay_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
  * unanswered (-ECONNRESET), and the reset also undid what the replay had
  * set: start over from VF_RESET, once.
  */
-static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+static int igbvf_replay(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
 {
 	u64 start = ktime_get_ns();
 	int ret;
 
 	if (!cfg->reset)
 		return 0;	/* the guest never set the VF up */
-	igbvf_priv(p2p)->pf_touched = true;
+	mbx->pf_touched = true;
 
-	ret = replay_cfg(p2p, cfg);
+	ret = replay_cfg(mbx, cfg);
 	if (ret == -ECONNRESET) {
-		dev_info(p2pmig_dev(p2p), "configuration replay: the PF handled a VF reset after VF_RESET and stopped answering; replaying again\n");
-		ret = replay_cfg(p2p, cfg);
+		dev_info(p2pmig_dev(mbx->p2p), "configuration replay: the PF handled a VF reset after VF_RESET and stopped answering; replaying again\n");
+		ret = replay_cfg(mbx, cfg);
 		if (ret == -ECONNRESET)
-			p2pmig_err(p2p, "configuration replay: the PF is still not clear to send after a second VF_RESET\n");
+			p2pmig_err(mbx->p2p, "configuration replay: the PF is still not clear to send after a second VF_RESET\n");
 	}
-	trace_p2pmig_step(p2pmig_dev(p2p), "replay", ktime_get_ns() - start, ret);
+	trace_p2pmig_step(p2pmig_dev(mbx->p2p), "replay", ktime_get_ns() - start, ret);
 	return ret;
 }
 
 /**
  * igbvf_mbx_release() - the VF goes back to the host: the PF forgets its user
- * @p2p: device, closed by its user
+ * @mbx: the mailbox layer of a device, closed by its user
  *
  * After a function reset the PF forgets the VF's MAC but leaves it in its
  * receive address filter until the VF's next VF_RESET, and keeps the extra
@@ -825,9 +864,8 @@ static int igbvf_replay(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
  * extra filters.  All within IGBVF_MBX_RELEASE_TIMEOUT_US: a PF that does
  * not answer (interface down) is left as it is.
  */
-void igbvf_mbx_release(struct p2pmig_device *p2p)
+void igbvf_mbx_release(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	ktime_t start = ktime_get();
 	ktime_t end = ktime_add_us(start, IGBVF_MBX_RELEASE_TIMEOUT_US);
 	u32 msg[3], reply[1], seen = 0;
@@ -836,55 +874,65 @@ void igbvf_mbx_release(struct p2pmig_device *p2p)
 	bool touched;
 	int ret;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	touched = vf->pf_touched;
-	spin_unlock_irqrestore(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
+	touched = mbx->pf_touched;
+	spin_unlock_irqrestore(&mbx->lock, flags);
 	if (!touched)
 		return;
 
-	igbvf_wr(p2p, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
+	wr(mbx, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
 	/*
 	 * The 82576 reports the end of a VF reset with RSTD (or RSTI while
 	 * the PF itself is in reset), as Linux's igbvf waits for.  QEMU's
 	 * model resets at once and reports nothing.
 	 */
-	if (!vf->qemu_model) {
-		while (!(mbx_read(p2p, &seen) & (IGBVF_MBX_RSTD | IGBVF_MBX_RSTI))) {
+	if (!mbx->qemu_model) {
+		while (!(mbx_read(mbx, &seen) & (IGBVF_MBX_RSTD | IGBVF_MBX_RSTI))) {
 			ret = mbx_pause(end, IGBVF_MBX_POLL_US);
 			if (ret)
 				goto out;
 		}
 	}
-	ret = vf_reset_request(p2p, end, end, pf_mac);
+	ret = vf_reset_request(mbx, end, end, pf_mac);
 	/* with an administratively set MAC the PF refuses filter requests */
 	if (!ret && is_zero_ether_addr(pf_mac)) {
 		mac_msg(msg, IGBVF_MSG_MAC_FILTER_CLR, igbvf_clear_mac);
-		ret = mbx_request_until(p2p, msg, 3, reply, 1, end);
+		ret = mbx_request_until(mbx, msg, 3, reply, 1, end);
 	}
 	if (!ret)
-		vf->pf_touched = false;
+		mbx->pf_touched = false;
 out:
-	trace_p2pmig_step(p2pmig_dev(p2p), "release",
+	trace_p2pmig_step(p2pmig_dev(mbx->p2p), "release",
 			  ktime_to_ns(ktime_sub(ktime_get(), start)), ret);
-	dev_dbg(p2pmig_dev(p2p), "released the PF's filters: %d\n", ret);
+	dev_dbg(p2pmig_dev(mbx->p2p), "released the PF's filters: %d\n", ret);
 }
 
 /* The destination now holds @cfg: it moves on from here with it. */
-static void adopt_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
+static void adopt_cfg(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 
-	spin_lock_irqsave(&vf->lock, flags);
-	vf->cfg = *cfg;
-	vf->pending_valid = false;
-	cfg_changed(p2p);
-	spin_unlock_irqrestore(&vf->lock, flags);
+	spin_lock_irqsave(&mbx->lock, flags);
+	mbx->cfg = *cfg;
+	mbx->pending_valid = false;
+	cfg_changed(mbx);
+	spin_unlock_irqrestore(&mbx->lock, flags);
 }
 
 /**
- * igbvf_load_config() - a configuration record arrived (RESUMING)
- * @p2p: device
+ * igbvf_mbx_load_begin() - a resume stream starts: forget what was staged
+ * @mbx: the mailbox layer of a device
+ */
+void igbvf_mbx_load_begin(struct igbvf_mbx *mbx)
+{
+	mbx->cfg_seen = false;
+	mbx->cfg_staged = false;
+	mbx->stats_staged = false;
+}
+
+/**
+ * igbvf_mbx_load_config() - a configuration record arrived (RESUMING)
+ * @mbx: the mailbox layer of a device
  * @payload: the record
  * @len: its length
  *
@@ -893,61 +941,59 @@ static void adopt_cfg(struct p2pmig_device *p2p, const struct igbvf_cfg *cfg)
  *
  * Return: 0, -EINVAL (bad record) or the replay's error.
  */
-int igbvf_load_config(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+int igbvf_mbx_load_config(struct igbvf_mbx *mbx, const u8 *payload, u32 len)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	struct igbvf_cfg *cfg;
 	const char *why;
 	u64 why_arg;
 	int ret;
 
 	if (igbvf_rec_check_config(payload, len, &why, &why_arg))
-		return igbvf_reject_rec(p2p, "configuration", why, why_arg);
+		return igbvf_reject_rec(mbx->p2p, "configuration", why, why_arg);
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;
 	igbvf_rec_to_cfg(payload, cfg);
 	if (READ_ONCE(replay_early)) {
-		ret = igbvf_replay(p2p, cfg);
+		ret = igbvf_replay(mbx, cfg);
 		if (!ret)
-			adopt_cfg(p2p, cfg);
-		vf->cfg_staged = false;
+			adopt_cfg(mbx, cfg);
+		mbx->cfg_staged = false;
 	} else {
-		vf->staged_cfg = *cfg;
-		vf->cfg_staged = true;
+		mbx->staged_cfg = *cfg;
+		mbx->cfg_staged = true;
 	}
-	vf->cfg_seen = !ret;
+	mbx->cfg_seen = !ret;
 	kfree(cfg);
 	return ret;
 }
 
 /**
- * igbvf_load_stats() - the statistics the guest saw on the source
- * @p2p: device
+ * igbvf_mbx_load_stats() - the statistics the guest saw on the source
+ * @mbx: the mailbox layer of a device
  * @payload: the record
  * @len: its length
  *
  * Return: 0 or -EINVAL.
  */
-int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
+int igbvf_mbx_load_stats(struct igbvf_mbx *mbx, const u8 *payload, u32 len)
 {
 	const struct igbvf_stats_rec *rec = (const void *)payload;
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	const char *why;
 	u64 why_arg;
 	int i;
 
 	if (igbvf_rec_check_stats(payload, len, &why, &why_arg))
-		return igbvf_reject_rec(p2p, "statistics", why, why_arg);
+		return igbvf_reject_rec(mbx->p2p, "statistics", why, why_arg);
 	for (i = 0; i < IGBVF_NR_STATS; i++)
-		vf->staged_stats[i] = le32_to_cpu(rec->stat[i]);
-	vf->stats_staged = true;
+		mbx->staged_stats[i] = le32_to_cpu(rec->stat[i]);
+	mbx->stats_staged = true;
 	return 0;
 }
 
 /**
- * igbvf_load_config_finish() - end of RESUMING: replay a staged configuration
- * @p2p: device
+ * igbvf_mbx_load_config_finish() - end of RESUMING: replay a staged configuration
+ * @mbx: the mailbox layer of a device
  *
  * With replay_early=0 this is where the configuration reaches the PF.  A
  * refusal leaves the VF's registers untouched and the configuration still
@@ -955,24 +1001,23 @@ int igbvf_load_stats(struct p2pmig_device *p2p, const u8 *payload, u32 len)
  *
  * Return: 0 or the replay's error.
  */
-int igbvf_load_config_finish(struct p2pmig_device *p2p)
+int igbvf_mbx_load_config_finish(struct igbvf_mbx *mbx)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	int ret;
 
-	if (!vf->cfg_staged)
+	if (!mbx->cfg_staged)
 		return 0;
-	ret = igbvf_replay(p2p, &vf->staged_cfg);
+	ret = igbvf_replay(mbx, &mbx->staged_cfg);
 	if (ret)
 		return ret;
-	adopt_cfg(p2p, &vf->staged_cfg);
-	vf->cfg_staged = false;
+	adopt_cfg(mbx, &mbx->staged_cfg);
+	mbx->cfg_staged = false;
 	return 0;
 }
 
 /**
- * igbvf_load_mbx_finish() - end of RESUMING: the guest's view continues
- * @p2p: device
+ * igbvf_mbx_load_finish() - end of RESUMING: the guest's view continues
+ * @mbx: the mailbox layer of a device
  * @vmbmem: the mailbox memory the guest left on the source
  * @r2c: read-to-clear mailbox bits the guest had not read on the source
  *
@@ -981,30 +1026,29 @@ int igbvf_load_config_finish(struct p2pmig_device *p2p)
  * (PFSTS): that message is the guest's to read, in place of the source's
  * memory.  The other read-to-clear bits the replay left are p2pmig's.
  */
-void igbvf_load_mbx_finish(struct p2pmig_device *p2p, const __le32 *vmbmem, u32 r2c)
+void igbvf_mbx_load_finish(struct igbvf_mbx *mbx, const __le32 *vmbmem, u32 r2c)
 {
-	struct igbvf_priv *vf = igbvf_priv(p2p);
 	unsigned long flags;
 	u32 seen = 0;
 	int i;
 
-	mbx_read(p2p, &seen);
+	mbx_read(mbx, &seen);
 	if (!(seen & IGBVF_MBX_PFSTS) &&
-	    !mbx_lock(p2p, &seen, deadline_us(IGBVF_MBX_RESTORE_TIMEOUT_US))) {
+	    !mbx_lock(mbx, &seen, deadline_us(IGBVF_MBX_RESTORE_TIMEOUT_US))) {
 		if (!(seen & IGBVF_MBX_PFSTS))
 			for (i = 0; i < IGBVF_MBX_WORDS; i++)
-				igbvf_wr(p2p, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
-		igbvf_wr(p2p, IGBVF_V2PMAILBOX, 0);
+				wr(mbx, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
+		wr(mbx, IGBVF_V2PMAILBOX, 0);
 	}
 	if (seen & IGBVF_MBX_PFSTS)
-		dev_dbg(p2pmig_dev(p2p), "the PF posted a message: it replaces the source's mailbox memory\n");
+		dev_dbg(p2pmig_dev(mbx->p2p), "the PF posted a message: it replaces the source's mailbox memory\n");
 
-	spin_lock_irqsave(&vf->lock, flags);
-	vf->r2c = (r2c | (seen & IGBVF_MBX_PFSTS)) & IGBVF_MBX_R2C;
-	if (vf->stats_staged)
+	spin_lock_irqsave(&mbx->lock, flags);
+	mbx->r2c = (r2c | (seen & IGBVF_MBX_PFSTS)) & IGBVF_MBX_R2C;
+	if (mbx->stats_staged)
 		for (i = 0; i < IGBVF_NR_STATS; i++)
-			vf->stat_offset[i] = vf->staged_stats[i] -
-					     igbvf_rd(p2p, igbvf_stat_regs[i]);
-	vf->stats_staged = false;
-	spin_unlock_irqrestore(&vf->lock, flags);
+			mbx->stat_offset[i] = mbx->staged_stats[i] -
+					     rd(mbx, igbvf_stat_regs[i]);
+	mbx->stats_staged = false;
+	spin_unlock_irqrestore(&mbx->lock, flags);
 }
