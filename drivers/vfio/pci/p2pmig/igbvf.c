@@ -33,6 +33,7 @@
 
 #include "backend.h"
 #include "igbvf.h"
+#include "igbvf_quirks.h"
 #include "p2pmig.h"
 
 /*
@@ -59,23 +60,6 @@ static void wr(struct p2pmig_device *p2p, u32 reg, u32 val)
 	igbvf_wr(p2p, reg, val);
 }
 
-/*
- * QEMU's emulated VF carries QEMU's default subsystem IDs; an 82576 board
- * its maker's.  Where the model departs from the silicon p2pmig works
- * around it for the model only (each place says so):
- *  - a VF reset never reports "reset done" (RSTD): p2pmig reports it to
- *    the guest, and does not wait for it when it resets a VF itself;
- *  - a VF's PBACL write clears the PF's MSI-X pending bits: p2pmig drops
- *    it (on the silicon it is the VF's own; under VFIO the VMM emulates
- *    the guest's PBA anyway, so nothing is lost);
- *  - the VF's Memory Space Enable is writable (main.c).
- */
-static bool igbvf_is_qemu_model(struct pci_dev *pdev)
-{
-	return pdev->subsystem_vendor == PCI_SUBVENDOR_ID_REDHAT_QUMRANET &&
-	       pdev->subsystem_device == PCI_SUBDEVICE_ID_QEMU;
-}
-
 static int igbvf_init(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
@@ -87,9 +71,7 @@ static int igbvf_init(struct p2pmig_device *p2p)
 		dev_err(p2pmig_dev(p2p), "VTSTATUS reads all-ones: VF not responding\n");
 		return -EIO;
 	}
-	vf->mbx.qemu_model = igbvf_is_qemu_model(p2p->core.pdev);
-	if (vf->mbx.qemu_model)
-		dev_info(p2pmig_dev(p2p), "QEMU's 82576 VF model: its quirks are worked around\n");
+	igbvf_quirks_init(&vf->mbx);
 	return 0;
 }
 

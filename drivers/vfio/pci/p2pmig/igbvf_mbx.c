@@ -21,11 +21,12 @@
  *    to a shadow of the configuration (VF_RESET clears it, as does a
  *    VTCTRL.RST write);
  *  - keeps the read-to-clear mailbox bits it reads but the guest has not,
- *    and carries them to the destination; after the guest resets its VF
- *    it reports "reset done" (RSTD), as the 82576 does and QEMU does not;
+ *    and carries them to the destination;
  *  - adds per-register offsets to the statistics, which no reset clears,
  *    so the guest's counters continue on the destination;
- *  - drops writes to PBACL, which QEMU's igb model forwards to the PF.
+ *  - on QEMU's model only, works around two of its departures from the
+ *    silicon (igbvf_quirks.h): it drops PBACL writes and reports "reset
+ *    done" (RSTD) after the guest resets its VF.
  *
  * Destination side: the configuration record arrives with the initial
  * bytes, while the guest still runs on the source.  It is replayed at once
@@ -49,6 +50,7 @@
 
 #include "backend.h"
 #include "igbvf_mbx.h"
+#include "igbvf_quirks.h"
 #include "p2pmig.h"
 #include "trace.h"
 
@@ -338,8 +340,8 @@ void igbvf_mbx_trap_write(struct igbvf_mbx *mbx, u32 off, u32 val)
 	unsigned long flags;
 	int i;
 
-	/* QEMU's model forwards it to the PF's own pending bits */
-	if (off == IGBVF_PBACL && mbx->qemu_model) {
+	/* QEMU model workaround: PBACL clears the PF's pending bits */
+	if (igbvf_quirk_drop_pbacl(mbx, off)) {
 		dev_dbg_ratelimited(p2pmig_dev(mbx->p2p), "PBACL write dropped\n");
 		return;
 	}
@@ -355,13 +357,10 @@ void igbvf_mbx_trap_write(struct igbvf_mbx *mbx, u32 off, u32 val)
 		/* the PF sees the VF reset and drops its configuration */
 		shadow_clear(mbx);
 		/*
-		 * QEMU's model only: a guest driver waits for "reset done"
-		 * (or "PF in reset") after resetting its VF.  The 82576 sets
-		 * RSTD itself when the reset completes; QEMU's model (10.x)
-		 * never does for a VF reset, and Linux's igbvf then gives up
-		 * on the PF.  Say it for the model.
+		 * QEMU model workaround: the guest driver waits for "reset
+		 * done" (RSTD), which the 82576 sets and the model does not.
 		 */
-		if (mbx->qemu_model)
+		if (igbvf_quirk_no_rstd(mbx))
 			mbx->r2c |= IGBVF_MBX_RSTD;
 	}
 	wr(mbx, off, val);
@@ -883,10 +882,10 @@ void igbvf_mbx_release(struct igbvf_mbx *mbx)
 	wr(mbx, IGBVF_VTCTRL, IGBVF_VTCTRL_RST);
 	/*
 	 * The 82576 reports the end of a VF reset with RSTD (or RSTI while
-	 * the PF itself is in reset), as Linux's igbvf waits for.  QEMU's
-	 * model resets at once and reports nothing.
+	 * the PF itself is in reset), as Linux's igbvf waits for.  QEMU
+	 * model workaround: the model resets at once and reports nothing.
 	 */
-	if (!mbx->qemu_model) {
+	if (!igbvf_quirk_no_rstd(mbx)) {
 		while (!(mbx_read(mbx, &seen) & (IGBVF_MBX_RSTD | IGBVF_MBX_RSTI))) {
 			ret = mbx_pause(end, IGBVF_MBX_POLL_US);
 			if (ret)

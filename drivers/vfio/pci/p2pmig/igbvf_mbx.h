@@ -25,7 +25,7 @@ struct p2pmig_out;
 #define IGBVF_VTCTRL_RST	BIT(26)
 #define IGBVF_VMBMEM(i)		(0x0800 + 4 * (i))
 #define IGBVF_V2PMAILBOX	0x0c40
-#define IGBVF_PBACL		0x0f04	/* QEMU's igb forwards it to the PF */
+#define IGBVF_PBACL		0x0f04	/* see igbvf_quirk_drop_pbacl() */
 
 /* V2PMAILBOX bits */
 #define IGBVF_MBX_REQ		BIT(0)
@@ -60,8 +60,9 @@ enum igbvf_save {
  * struct igbvf_mbx - the mailbox layer's state, per VF
  * @p2p: the device, for its BAR0 and the core's services (logging, the
  *	stream, dirty notification); never its backend data
- * @qemu_model: the VF is QEMU's emulated 82576 (hw/net/igbvf.c), whose
- *	departures from the silicon p2pmig works around (see igbvf_init())
+ * @qemu_model: the VF is QEMU's emulated 82576, whose departures from
+ *	the silicon p2pmig works around: set and tested only by
+ *	igbvf_quirks.h
  * @cfg_updates: configuration records sent as dirty data in this session
  * @lock: protects the fields below, shared with the trapped MMIO path
  * @cfg: the PF-side configuration the guest set (source) or that was

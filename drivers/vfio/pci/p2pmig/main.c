@@ -173,6 +173,10 @@ static ssize_t p2pmig_read(struct vfio_device *vdev, char __user *buf,
 }
 
 /*
+ * QEMU workaround, for QEMU's generic SR-IOV model (not its 82576; the
+ * full list is in Documentation/driver.rst, "The 82576 VF and QEMU's
+ * model of it").
+ *
  * A VF's Memory Space Enable is read-only zero (PCIe SR-IOV 3.4.1.1): its
  * BARs decode while the PF's VF MSE is set, whatever userspace writes to
  * the VF's command register (vfio-pci-core keeps the user's bit virtual).
@@ -397,6 +401,9 @@ static void p2pmig_add_hole(struct p2pmig_hole *holes, u32 *n, u64 start, u64 en
 }
 
 /*
+ * QEMU workaround, for QEMU as a VFIO user (any device; the full list is
+ * in Documentation/driver.rst, "The 82576 VF and QEMU's model of it").
+ *
  * The ranges of a BAR that get no mmap area: BAR0's trapped range, and the
  * pages of the MSI-X table and PBA.  vfio-pci-core lets userspace map the
  * MSI-X BAR whole (MSIX_MAPPABLE); QEMU then overlays its emulated table on
