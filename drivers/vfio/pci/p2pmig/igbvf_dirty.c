@@ -466,6 +466,46 @@ int igbvf_dirty_rx_post(struct igbvf_dirty *d, u32 q, u32 old_tail,
 }
 
 /**
+ * igbvf_dirty_rx_lose() - what an RX queue may write is no longer known
+ * @d: the tracker
+ * @q: the queue
+ *
+ * Every page is reported until igbvf_dirty_rx_config() gives the queue a
+ * configuration again (its caller then records the posted slots anew).
+ *
+ * Return: 0, or -EINVAL for a bad @q.
+ */
+int igbvf_dirty_rx_lose(struct igbvf_dirty *d, u32 q)
+{
+	if (q >= IGBVF_DIRTY_NR_QUEUES)
+		return -EINVAL;
+	rx_lose(&d->rx[q]);
+	return 0;
+}
+
+/**
+ * igbvf_dirty_rx_tail() - the RX tail the tracker believes the device has
+ * @d: the tracker
+ * @q: the queue
+ * @tail: set to the slot after the last one posted
+ *
+ * Return: 0, -EINVAL for a bad @q, or -ENOENT if the queue is lost or has
+ * no ring (@tail is not set then).
+ */
+int igbvf_dirty_rx_tail(const struct igbvf_dirty *d, u32 q, u32 *tail)
+{
+	const struct igbvf_dirty_rxq *rq;
+
+	if (q >= IGBVF_DIRTY_NR_QUEUES)
+		return -EINVAL;
+	rq = &d->rx[q];
+	if (rq->lost || !rq->ndesc)
+		return -ENOENT;
+	*tail = (rq->head + rq->nposted) % rq->ndesc;
+	return 0;
+}
+
+/**
  * igbvf_dirty_tx_config() - a TX queue's configuration changed
  * @d: the tracker
  * @q: the queue

@@ -172,6 +172,8 @@ int igbvf_dirty_rx_config(struct igbvf_dirty *d, u32 q,
 int igbvf_dirty_rx_consume(struct igbvf_dirty *d, u32 q, u32 head);
 int igbvf_dirty_rx_post(struct igbvf_dirty *d, u32 q, u32 old_tail,
 			u32 new_tail, const void *descs, u32 ndescs);
+int igbvf_dirty_rx_lose(struct igbvf_dirty *d, u32 q);
+int igbvf_dirty_rx_tail(const struct igbvf_dirty *d, u32 q, u32 *tail);
 int igbvf_dirty_tx_config(struct igbvf_dirty *d, u32 q,
 			  const struct igbvf_dirty_tx_cfg *cfg);
 void igbvf_dirty_reset(struct igbvf_dirty *d);

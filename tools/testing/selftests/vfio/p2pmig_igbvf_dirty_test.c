@@ -185,6 +185,45 @@ TEST(same_tail_is_a_no_op)
 	EXPECT_LT(total(&r), 64 * MB);
 }
 
+TEST(tail_is_what_was_posted_and_a_lost_queue_has_none)
+{
+	struct igbvf_dirty d;
+	struct runs r;
+	struct igbvf_dirty_rx_cfg c = {
+		.base = BASE, .len = 128, .srrctl = 0x02000002, .enabled = true, .head = 2,
+	};
+	u32 tail = 99;
+
+	setup8(&d, &r);
+	ASSERT_EQ(0, igbvf_dirty_rx_tail(&d, 0, &tail));
+	EXPECT_EQ(0, tail);
+	ASSERT_EQ(0, post(&d, 0, 6, 8, 0));
+	ASSERT_EQ(0, igbvf_dirty_rx_tail(&d, 0, &tail));
+	EXPECT_EQ(6, tail);
+	ASSERT_EQ(0, post(&d, 6, 1, 8, 0));
+	ASSERT_EQ(0, igbvf_dirty_rx_tail(&d, 0, &tail));
+	EXPECT_EQ(1, tail);
+	EXPECT_EQ(-EINVAL, igbvf_dirty_rx_tail(&d, IGBVF_DIRTY_NR_QUEUES, &tail));
+	/* no ring on queue 1 */
+	EXPECT_EQ(-ENOENT, igbvf_dirty_rx_tail(&d, 1, &tail));
+
+	/* lost: every page, until configured again; then the head is the tail */
+	ASSERT_EQ(0, igbvf_dirty_rx_lose(&d, 0));
+	EXPECT_EQ(-EINVAL, igbvf_dirty_rx_lose(&d, IGBVF_DIRTY_NR_QUEUES));
+	EXPECT_EQ(-ENOENT, igbvf_dirty_rx_tail(&d, 0, &tail));
+	ASSERT_EQ(0, report(&d, &r, BASE, 64 * MB));
+	EXPECT_LE(64 * MB, total(&r));
+	ASSERT_EQ(0, igbvf_dirty_rx_config(&d, 0, &c, slots[0], 8));
+	ASSERT_EQ(0, igbvf_dirty_rx_tail(&d, 0, &tail));
+	EXPECT_EQ(2, tail);
+	/* the configuration reported what the lost queue may have done, once */
+	ASSERT_EQ(0, report(&d, &r, BASE, 64 * MB));
+	EXPECT_LE(64 * MB, total(&r));
+	ASSERT_EQ(0, report(&d, &r, BASE, 64 * MB));
+	EXPECT_GT(MB, total(&r));
+	EXPECT_FALSE(slot_reported(&r, 3, 0));
+}
+
 TEST(tail_beyond_ring_is_rejected_and_loses_the_queue)
 {
 	struct igbvf_dirty d;
