@@ -14,6 +14,40 @@
 struct p2pmig_device;
 struct p2pmig_out;
 
+#define P2PMIG_MAX_TRAPS	4
+
+/**
+ * struct p2pmig_trap - a window of BAR0 the backend traps
+ * @offset: its first byte, page aligned
+ * @size: its length, a multiple of the page size
+ * @dirty: trapped for device dirty tracking only: its writes go through
+ *	@trap_fetch first, and with the dirty_tracking module parameter off
+ *	the window is left to userspace's mmap like the rest of the BAR
+ */
+struct p2pmig_trap {
+	u32 offset;
+	u32 size;
+	bool dirty;
+};
+
+/**
+ * struct p2pmig_log_range - an IOVA range of a DMA logging session
+ * @start: its first byte
+ * @len: its length in bytes, not 0
+ */
+struct p2pmig_log_range {
+	u64 start;
+	u64 len;
+};
+
+/**
+ * typedef p2pmig_log_set_fn - report [@iova, @iova + @len) as written
+ * @arg: the argument given to the backend's log_report
+ * @iova: the first byte
+ * @len: bytes, not 0
+ */
+typedef void (*p2pmig_log_set_fn)(void *arg, u64 iova, u64 len);
+
 /**
  * struct p2pmig_backend - a device family p2pmig can migrate
  * @name: short name used in logs
@@ -23,13 +57,30 @@ struct p2pmig_out;
  *	stream, and a destination accepts only streams it can read
  * @bar0_size: the smallest BAR0 the backend can drive; probe refuses less
  * @priv_size: size of the backend's per-device data (p2pmig_device.priv)
- * @trap_offset: start of the part of BAR0 the backend traps: userspace
- *	cannot mmap it (the region info's sparse mmap areas leave it out) and
- *	its accesses go to @trap_read and @trap_write
- * @trap_size: its length; 0 if the backend traps nothing
- * @trap_read: a 32-bit read at @off (BAR0 offset) inside the trapped range
- * @trap_write: a 32-bit write at @off inside the trapped range
+ * @traps: the parts of BAR0 the backend traps: userspace cannot mmap
+ *	them (the region info's sparse mmap areas leave them out) and their
+ *	accesses go to @trap_read and @trap_write
+ * @ntraps: entries of @traps, at most P2PMIG_MAX_TRAPS
+ * @trap_read: a 32-bit read at @off (BAR0 offset) inside a trapped window
+ * @trap_fetch: before @trap_write of a window marked @dirty: with no lock
+ *	of the core held but the device's trap mutex (which serializes these
+ *	pairs), copy what the write needs from the user's DMA memory
+ *	(p2pmig_dma_read()); may sleep.  May be NULL
+ * @trap_write: a 32-bit write at @off inside a trapped window
+ * @log_max_ranges: how many IOVA ranges @log_start takes; 0 if the
+ *	backend offers no DMA logging (device dirty tracking)
+ * @log_start: start DMA logging of @ranges (sorted, disjoint, merged down
+ *	to @log_max_ranges); *@page_size in: what userspace asked for, out:
+ *	the granularity used (at least as coarse).  No lock of the core held;
+ *	may sleep and read the user's DMA memory.  -EBUSY if logging runs
+ * @log_stop: end DMA logging, if it runs; any context that may sleep
+ * @log_report: call @set for every run of pages in [@iova, @iova + @len)
+ *	the device may have written since the last report (or the start) and
+ *	clear them; over-reporting is allowed, missing a page is not.
+ *	No lock of the core held; may sleep and read the user's DMA memory
  * @init: once at probe, after BAR0 is mapped; may be NULL
+ * @fini: once when the device is freed (after @init succeeded): free what
+ *	the backend allocated; touches no device; may be NULL
  * @reset_done: the function was reset (FLR, VFIO_DEVICE_RESET); forget
  *	what is known about the device's state.  Called under vfio-pci-core's
  *	memory_lock: must not touch the device.  May be NULL
@@ -73,10 +124,10 @@ struct p2pmig_out;
  *	a failure leaves it in an unknown state (ERROR)
  *
  * The core serializes all calls for one device under its state mutex,
- * except @trap_read and @trap_write, which come from userspace's MMIO at
- * any time and must take the backend's own (non-sleeping) lock for what
- * they share with the other calls.  Around every call that may touch the
- * device (@trap_read, @trap_write, @quiesce, @unquiesce, @stop, @start,
+ * except @trap_read, @trap_fetch, @trap_write and the log calls, which
+ * come from userspace at any time and must take the backend's own lock
+ * for what they share with the other calls.  Around every call that may
+ * touch the device (@trap_read, @trap_write, @quiesce, @unquiesce, @stop, @start,
  * @save_final, @load_record, @load_prepare, @load_finish, @release) the
  * core holds vfio-pci-core's memory_lock for reading, with the function
  * in D0 and its memory enabled.  A backend never takes the core's locks,
@@ -90,11 +141,20 @@ struct p2pmig_backend {
 	u16 version;
 	resource_size_t bar0_size;
 	size_t priv_size;
-	u32 trap_offset;
-	u32 trap_size;
+	const struct p2pmig_trap *traps;
+	unsigned int ntraps;
 	u32 (*trap_read)(struct p2pmig_device *p2p, u32 off);
+	void (*trap_fetch)(struct p2pmig_device *p2p, u32 off, u32 val);
 	void (*trap_write)(struct p2pmig_device *p2p, u32 off, u32 val);
+	unsigned int log_max_ranges;
+	int (*log_start)(struct p2pmig_device *p2p,
+			 const struct p2pmig_log_range *ranges,
+			 unsigned int nranges, u64 *page_size);
+	void (*log_stop)(struct p2pmig_device *p2p);
+	int (*log_report)(struct p2pmig_device *p2p, u64 iova, u64 len,
+			  p2pmig_log_set_fn set, void *arg);
 	int (*init)(struct p2pmig_device *p2p);
+	void (*fini)(struct p2pmig_device *p2p);
 	void (*reset_done)(struct p2pmig_device *p2p);
 	void (*release)(struct p2pmig_device *p2p);
 
@@ -119,6 +179,7 @@ struct p2pmig_backend {
 	int (*load_finish)(struct p2pmig_device *p2p);
 };
 
+int p2pmig_dma_read(struct p2pmig_device *p2p, u64 iova, void *buf, size_t len);
 int p2pmig_emit(struct p2pmig_out *out, u16 type, const void *payload, u32 len);
 void p2pmig_notify_dirty(struct p2pmig_device *p2p);
 /* p2pmig_emit_reinit() added a record (rather than rewriting one) */

@@ -34,6 +34,19 @@
 #define P2PMIG_HAVE_REGION_INFO_OP	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0))
 
 /*
+ * DMA logging (vfio_log_ops) needs iova_bitmap: part of vfio.ko from 6.1,
+ * moved to iommufd's driver support in 6.7, where a kernel built without
+ * CONFIG_IOMMUFD_DRIVER (Debian's 6.12, say) has stubs that fail every
+ * report: do not offer logging there.
+ */
+#define P2PMIG_HAVE_DMA_LOGGING		(LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0) || \
+					 IS_ENABLED(CONFIG_IOMMUFD_DRIVER))
+
+/* 6.7: iova_bitmap's symbols are in the IOMMUFD namespace; 6.13: quoted */
+#define P2PMIG_IOVA_BITMAP_NS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0))
+#define P2PMIG_HAVE_QUOTED_NS		(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0))
+
+/*
  * 7.x: VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2 lets userspace opt into the
  * REINIT flag of PRECOPY_INFO (vfio_device.precopy_info_v2).  The uAPI
  * flag and the field came together: test the flag in the kernel's own

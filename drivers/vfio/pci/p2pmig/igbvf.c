@@ -72,7 +72,13 @@ static int igbvf_init(struct p2pmig_device *p2p)
 		return -EIO;
 	}
 	igbvf_quirks_init(&vf->mbx);
+	igbvf_track_init(&vf->track);
 	return 0;
+}
+
+static void igbvf_fini(struct p2pmig_device *p2p)
+{
+	igbvf_track_destroy(&priv(p2p)->track);
 }
 
 static void igbvf_reset_done(struct p2pmig_device *p2p)
@@ -85,6 +91,7 @@ static void igbvf_reset_done(struct p2pmig_device *p2p)
 	vf->caps_seen = false;
 	vf->regs_staged = false;
 	igbvf_mbx_forget(&vf->mbx);
+	igbvf_track_lose(&vf->track);
 }
 
 /*
@@ -417,24 +424,68 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	vf->stopped = true;
 	vf->raise_on_run = true;
 	vf->regs_staged = false;
+	igbvf_track_restored(p2p, &vf->track);
 	return 0;
 }
 
-/* the mailbox layer's part of the backend */
+/*
+ * The trapped windows: the first page (control, mailbox, statistics) is
+ * the mailbox layer's; the queue registers' pages, trapped for device
+ * dirty tracking only, are the tracker's.
+ */
+static const struct p2pmig_trap igbvf_traps[] = {
+	{ .offset = 0, .size = 0x1000 },
+	{ .offset = IGBVF_TRACK_WINDOW, .size = IGBVF_TRACK_WINDOW_SIZE, .dirty = true },
+};
 
 static u32 igbvf_trap_read(struct p2pmig_device *p2p, u32 off)
 {
-	return igbvf_mbx_trap_read(&priv(p2p)->mbx, off);
+	if (off < IGBVF_TRACK_WINDOW)
+		return igbvf_mbx_trap_read(&priv(p2p)->mbx, off);
+	return rd(p2p, off);
+}
+
+static void igbvf_trap_fetch(struct p2pmig_device *p2p, u32 off, u32 val)
+{
+	igbvf_track_fetch(p2p, &priv(p2p)->track, off, val);
 }
 
 static void igbvf_trap_write(struct p2pmig_device *p2p, u32 off, u32 val)
 {
-	igbvf_mbx_trap_write(&priv(p2p)->mbx, off, val);
+	struct igbvf_priv *vf = priv(p2p);
+
+	if (off >= IGBVF_TRACK_WINDOW) {
+		igbvf_track_write(p2p, &vf->track, off, val);
+		return;
+	}
+	igbvf_mbx_trap_write(&vf->mbx, off, val);
+	/* a VF reset clears the queues */
+	if (off == IGBVF_VTCTRL && (val & IGBVF_VTCTRL_RST))
+		igbvf_track_lose(&vf->track);
 }
 
 static void igbvf_release(struct p2pmig_device *p2p)
 {
 	igbvf_mbx_release(&priv(p2p)->mbx);
+	igbvf_track_lose(&priv(p2p)->track);
+}
+
+static int igbvf_log_start(struct p2pmig_device *p2p,
+			   const struct p2pmig_log_range *ranges,
+			   unsigned int nranges, u64 *page_size)
+{
+	return igbvf_track_log_start(p2p, &priv(p2p)->track, ranges, nranges, page_size);
+}
+
+static void igbvf_log_stop(struct p2pmig_device *p2p)
+{
+	igbvf_track_log_stop(&priv(p2p)->track);
+}
+
+static int igbvf_log_report(struct p2pmig_device *p2p, u64 iova, u64 len,
+			    p2pmig_log_set_fn set, void *arg)
+{
+	return igbvf_track_log_report(p2p, &priv(p2p)->track, iova, len, set, arg);
 }
 
 static bool igbvf_dirty_pending(struct p2pmig_device *p2p)
@@ -454,11 +505,17 @@ const struct p2pmig_backend p2pmig_igbvf_backend = {
 	.version	= IGBVF_BACKEND_VERSION,
 	.bar0_size	= IGBVF_BAR0_SIZE,
 	.priv_size	= sizeof(struct igbvf_priv),
-	.trap_offset	= 0,
-	.trap_size	= 0x1000,	/* control, mailbox, statistics */
+	.traps		= igbvf_traps,
+	.ntraps		= ARRAY_SIZE(igbvf_traps),
 	.trap_read	= igbvf_trap_read,
+	.trap_fetch	= igbvf_trap_fetch,
 	.trap_write	= igbvf_trap_write,
+	.log_max_ranges	= IGBVF_DIRTY_MAX_RANGES,
+	.log_start	= igbvf_log_start,
+	.log_stop	= igbvf_log_stop,
+	.log_report	= igbvf_log_report,
 	.init		= igbvf_init,
+	.fini		= igbvf_fini,
 	.reset_done	= igbvf_reset_done,
 	.release	= igbvf_release,
 	.quiesce	= igbvf_quiesce,

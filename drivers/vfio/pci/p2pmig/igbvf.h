@@ -17,6 +17,7 @@
 
 #include "igbvf_mbx.h"
 #include "igbvf_rec.h"
+#include "igbvf_track.h"
 #include "p2pmig.h"
 
 #define IGBVF_DEVICE_ID		0x10ca
@@ -69,6 +70,8 @@
  * @staged: register state waiting for the end of RESUMING
  * @mbx: the mailbox layer's state (igbvf_mbx.h): the trapped page, the
  *	PF-side configuration, the records that carry it and the statistics
+ * @track: device dirty tracking (igbvf_track.h): the trapped queue
+ *	registers and what the queues may write
  */
 struct igbvf_priv {
 	u32 rxdctl[IGBVF_NR_QUEUES];
@@ -83,6 +86,7 @@ struct igbvf_priv {
 	struct igbvf_regs_rec staged;
 
 	struct igbvf_mbx mbx;
+	struct igbvf_track track;
 };
 
 static inline struct igbvf_priv *igbvf_priv(struct p2pmig_device *p2p)

@@ -10,6 +10,8 @@
  * Copyright (C) 2026 The p2pmig authors
  */
 #include <linux/debugfs.h>
+#include <linux/interval_tree.h>
+#include <linux/iova_bitmap.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
@@ -31,6 +33,14 @@ static bool enable_pre_copy = true;
 module_param_named(pre_copy, enable_pre_copy, bool, 0644);
 MODULE_PARM_DESC(pre_copy, "Offer the PRE_COPY migration states; read when a VF is bound (default: on)");
 
+static bool enable_dirty_tracking = true;
+module_param_named(dirty_tracking, enable_dirty_tracking, bool, 0644);
+MODULE_PARM_DESC(dirty_tracking, "Trap the registers device dirty tracking needs (the queues' doorbells among them) and offer DMA logging; off: they stay mmapped, no DMA logging; read when a VF is bound (default: on)");
+
+#if P2PMIG_HAVE_DMA_LOGGING
+static const struct vfio_log_ops p2pmig_log_ops;
+#endif
+
 static int p2pmig_init_dev(struct vfio_device *vdev)
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
@@ -42,6 +52,7 @@ static int p2pmig_init_dev(struct vfio_device *vdev)
 		return ret;
 	INIT_LIST_HEAD(&p2p->ioeventfds);
 	mutex_init(&p2p->ioeventfds_lock);
+	mutex_init(&p2p->trap_mutex);
 	if (READ_ONCE(enable_p2p))
 		features |= P2PMIG_F_P2P;
 	if (READ_ONCE(enable_pre_copy))
@@ -54,7 +65,10 @@ static void p2pmig_release_dev(struct vfio_device *vdev)
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 
+	if (p2p->inited && p2p->backend->fini)
+		p2p->backend->fini(p2p);
 	p2pmig_mig_release(p2p);
+	mutex_destroy(&p2p->trap_mutex);
 	mutex_destroy(&p2p->ioeventfds_lock);
 	kfree(p2p->priv);
 	vfio_pci_core_release_dev(vdev);
@@ -74,23 +88,65 @@ static int p2pmig_open_device(struct vfio_device *vdev)
 	return 0;
 }
 
-/* Is [off, off + count) of region @index in the backend's trapped range? */
+/*
+ * Which windows the backend traps on this device: all but the dirty
+ * tracking ones when that is off, or when this kernel cannot offer DMA
+ * logging (then there is nothing to trap them for).
+ */
+static void p2pmig_init_traps(struct p2pmig_device *p2p)
+{
+	const struct p2pmig_backend *be = p2p->backend;
+	bool dirty = READ_ONCE(enable_dirty_tracking) && P2PMIG_HAVE_DMA_LOGGING &&
+		     be->log_max_ranges;
+	unsigned int i;
+
+	for (i = 0; i < be->ntraps && i < P2PMIG_MAX_TRAPS; i++)
+		if (!be->traps[i].dirty || dirty)
+			__set_bit(i, &p2p->traps_on);
+#if P2PMIG_HAVE_DMA_LOGGING
+	if (dirty)
+		p2p->core.vdev.log_ops = &p2pmig_log_ops;
+#endif
+}
+
+/* The trapped window that [@off, @off + @size) of BAR0 meets, or NULL. */
+static const struct p2pmig_trap *p2pmig_trap_at(struct p2pmig_device *p2p,
+						u64 off, u64 size)
+{
+	const struct p2pmig_trap *t;
+	unsigned int i;
+
+	for_each_set_bit(i, &p2p->traps_on, P2PMIG_MAX_TRAPS) {
+		t = &p2p->backend->traps[i];
+		if (off < (u64)t->offset + t->size && off + size > t->offset)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * Is [off, off + count) of region @index in a trapped window?  Return: 0
+ * if not, -EINVAL if it is but not as dwords inside one window, else 1
+ * (2 for a dirty tracking window).
+ */
 static int p2pmig_trapped(struct p2pmig_device *p2p, unsigned int index,
 			  u64 off, size_t count)
 {
-	const struct p2pmig_backend *be = p2p->backend;
+	const struct p2pmig_trap *t;
 
-	if (index != VFIO_PCI_BAR0_REGION_INDEX || !be->trap_size ||
-	    off >= be->trap_offset + be->trap_size || off + count <= be->trap_offset)
+	if (index != VFIO_PCI_BAR0_REGION_INDEX || !count)
+		return 0;
+	t = p2pmig_trap_at(p2p, off, count);
+	if (!t)
 		return 0;
 	/* the registers there are 32 bits wide and accessed as such */
-	if (off < be->trap_offset || off + count > be->trap_offset + be->trap_size ||
+	if (off < t->offset || off + count > (u64)t->offset + t->size ||
 	    off % 4 || count % 4) {
 		dev_dbg(p2pmig_dev(p2p), "BAR0 access %#llx+%zu not by dwords inside %#x-%#x\n",
-			off, count, be->trap_offset, be->trap_offset + be->trap_size - 1);
+			off, count, t->offset, t->offset + t->size - 1);
 		return -EINVAL;
 	}
-	return 1;
+	return t->dirty ? 2 : 1;
 }
 
 /*
@@ -115,6 +171,24 @@ static int p2pmig_trap_dword(struct p2pmig_device *p2p, u64 off, u32 *val,
 	return 0;
 }
 
+/*
+ * A write to a dirty tracking window: the backend first copies what it
+ * needs from the user's memory, with no lock held but the trap mutex (the
+ * copy may fault, and a fault on a mapping of a BAR takes memory_lock).
+ */
+static int p2pmig_trap_dword_fetch(struct p2pmig_device *p2p, u64 off, u32 *val)
+{
+	int ret;
+
+	if (mutex_lock_killable(&p2p->trap_mutex))
+		return -EINTR;
+	if (p2p->backend->trap_fetch)
+		p2p->backend->trap_fetch(p2p, off, *val);
+	ret = p2pmig_trap_dword(p2p, off, val, true);
+	mutex_unlock(&p2p->trap_mutex);
+	return ret;
+}
+
 static ssize_t p2pmig_trap_read(struct p2pmig_device *p2p, char __user *buf,
 				size_t count, u64 off)
 {
@@ -133,15 +207,20 @@ static ssize_t p2pmig_trap_read(struct p2pmig_device *p2p, char __user *buf,
 }
 
 static ssize_t p2pmig_trap_write(struct p2pmig_device *p2p,
-				 const char __user *buf, size_t count, u64 off)
+				 const char __user *buf, size_t count, u64 off,
+				 bool fetch)
 {
 	size_t done;
 	u32 val;
 	int ret;
 
 	for (done = 0; done < count; done += 4) {
-		ret = copy_from_user(&val, buf + done, 4) ? -EFAULT :
-		      p2pmig_trap_dword(p2p, off + done, &val, true);
+		if (copy_from_user(&val, buf + done, 4))
+			ret = -EFAULT;
+		else if (fetch)
+			ret = p2pmig_trap_dword_fetch(p2p, off + done, &val);
+		else
+			ret = p2pmig_trap_dword(p2p, off + done, &val, true);
 		if (ret)
 			return done ? done : ret;
 	}
@@ -220,7 +299,7 @@ static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 		ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
 		if (ret)
 			return ret;
-		ret = p2pmig_trap_write(p2p, buf, count, off);
+		ret = p2pmig_trap_write(p2p, buf, count, off, ret == 2);
 		pm_runtime_put(&p2p->core.pdev->dev);
 		if (ret > 0)
 			*ppos += ret;
@@ -258,13 +337,13 @@ static u64 vma_bar_offset(struct vm_area_struct *vma, unsigned long addr)
 #endif
 }
 
-/* Does [@off, @off + @size) of BAR0 meet the trapped range's pages? */
-static bool bar0_range_trapped(const struct p2pmig_backend *be, u64 off, u64 size)
+/* Does [@off, @off + @size) of BAR0 meet a trapped window's pages? */
+static bool bar0_range_trapped(struct p2pmig_device *p2p, u64 off, u64 size)
 {
-	u64 start = round_down(be->trap_offset, PAGE_SIZE);
-	u64 end = round_up((u64)be->trap_offset + be->trap_size, PAGE_SIZE);
+	u64 start = round_down(off, PAGE_SIZE);
+	u64 end = round_up(off + size, PAGE_SIZE);
 
-	return be->trap_size && off < end && off + size > start;
+	return p2pmig_trap_at(p2p, start, end - start);
 }
 
 #if P2PMIG_HAVE_PER_PAGE_BAR_FAULT
@@ -277,7 +356,7 @@ static vm_fault_t p2pmig_bar0_huge_fault(struct vm_fault *vmf, unsigned int orde
 	unsigned long addr = ALIGN_DOWN(vmf->address, size);
 
 	if (addr < vma->vm_start || addr + size > vma->vm_end ||
-	    bar0_range_trapped(p2p->backend, vma_bar_offset(vma, addr), size))
+	    bar0_range_trapped(p2p, vma_bar_offset(vma, addr), size))
 		return order ? VM_FAULT_FALLBACK : VM_FAULT_SIGBUS;
 	if (!order)
 		return core_ops->fault(vmf);
@@ -316,7 +395,7 @@ static vm_fault_t p2pmig_bar0_fault(struct vm_fault *vmf)
 	struct p2pmig_core_mmap_vma *mv;
 	vm_fault_t ret;
 
-	if (bar0_range_trapped(p2p->backend, vma_bar_offset(vma, vmf->address), PAGE_SIZE))
+	if (bar0_range_trapped(p2p, vma_bar_offset(vma, vmf->address), PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
 	mutex_lock(&core->vma_lock);
 	down_read(&core->memory_lock);
@@ -369,7 +448,7 @@ static int p2pmig_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 
 	ret = vfio_pci_core_mmap(vdev, vma);
 	if (ret || index != VFIO_PCI_BAR0_REGION_INDEX ||
-	    !bar0_range_trapped(p2p->backend, start, vma->vm_end - vma->vm_start))
+	    !bar0_range_trapped(p2p, start, vma->vm_end - vma->vm_start))
 		return ret;
 	/* the core's ops are the same for every mapping: keep them once */
 	cmpxchg(&p2p->core_vm_ops, NULL, vma->vm_ops);
@@ -392,7 +471,7 @@ static void p2pmig_add_hole(struct p2pmig_hole *holes, u32 *n, u64 start, u64 en
 
 	start = round_down(start, PAGE_SIZE);
 	end = round_up(end, PAGE_SIZE);
-	/* keep them sorted; at most three, so insertion is fine */
+	/* keep them sorted; a handful, so insertion is fine */
 	for (i = *n; i > 0 && holes[i - 1].start > start; i--)
 		holes[i] = holes[i - 1];
 	holes[i].start = start;
@@ -418,10 +497,12 @@ static u32 p2pmig_bar_holes(struct p2pmig_device *p2p, u32 index,
 	struct vfio_pci_core_device *core = &p2p->core;
 	struct pci_dev *pdev = core->pdev;
 	u32 n = 0, pba;
+	unsigned int i;
 
-	if (index == VFIO_PCI_BAR0_REGION_INDEX && be->trap_size)
-		p2pmig_add_hole(holes, &n, be->trap_offset,
-				(u64)be->trap_offset + be->trap_size);
+	if (index == VFIO_PCI_BAR0_REGION_INDEX)
+		for_each_set_bit(i, &p2p->traps_on, P2PMIG_MAX_TRAPS)
+			p2pmig_add_hole(holes, &n, be->traps[i].offset,
+					(u64)be->traps[i].offset + be->traps[i].size);
 	if (pdev->msix_cap && index == core->msix_bar) {
 		p2pmig_add_hole(holes, &n, core->msix_offset,
 				core->msix_offset + core->msix_size);
@@ -447,7 +528,7 @@ static int p2pmig_bar_info(struct p2pmig_device *p2p,
 {
 	struct pci_dev *pdev = p2p->core.pdev;
 	struct vfio_region_info_cap_sparse_mmap *sparse;
-	struct p2pmig_hole holes[3];
+	struct p2pmig_hole holes[P2PMIG_MAX_TRAPS + 2];
 	u64 size, at = 0;
 	u32 nholes, n = 0, i;
 	int ret;
@@ -730,9 +811,121 @@ static void p2pmig_close_device(struct vfio_device *vdev)
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 
 	p2pmig_ioeventfds_release(p2p);
+	if (p2p->backend->log_stop)
+		p2p->backend->log_stop(p2p);
 	p2pmig_mig_close(p2p);
 	vfio_pci_core_close_device(vdev);
 }
+
+/**
+ * p2pmig_dma_read() - copy from the device's user's DMA memory
+ * @p2p: device
+ * @iova: where, as the device sees it
+ * @buf: to where
+ * @len: bytes
+ *
+ * Only from the user's own syscalls and with no lock of the core held:
+ * the copy may fault.  Works with a type1 container or an iommufd access;
+ * a device bound through iommufd's cdev gets -EINVAL.
+ *
+ * Return: 0 or a negative errno.
+ */
+int p2pmig_dma_read(struct p2pmig_device *p2p, u64 iova, void *buf, size_t len)
+{
+	might_sleep();
+	if (iova + len < iova)
+		return -EINVAL;
+	return vfio_dma_rw(&p2p->core.vdev, iova, buf, len, false);
+}
+
+#if P2PMIG_HAVE_DMA_LOGGING
+/*
+ * DMA logging (VFIO_DEVICE_FEATURE_DMA_LOGGING_*), answered by the backend.
+ * The core keeps no logging state: a second start without a stop, a stop or
+ * report without a start come here and get an errno from the backend.
+ */
+
+/* Merge @r[0..*n) (sorted, disjoint) down to @max ranges over the smallest gaps. */
+static void p2pmig_log_merge(struct p2pmig_log_range *r, u32 *n, u32 max)
+{
+	u32 i, best;
+	u64 gap, best_gap;
+
+	while (*n > max) {
+		best = 0;
+		best_gap = U64_MAX;
+		for (i = 0; i + 1 < *n; i++) {
+			gap = r[i + 1].start - (r[i].start + r[i].len);
+			if (gap < best_gap) {
+				best_gap = gap;
+				best = i;
+			}
+		}
+		r[best].len = r[best + 1].start + r[best + 1].len - r[best].start;
+		memmove(&r[best + 1], &r[best + 2], (*n - best - 2) * sizeof(*r));
+		(*n)--;
+	}
+}
+
+static int p2pmig_log_start(struct vfio_device *vdev, struct rb_root_cached *ranges,
+			    u32 nnodes, u64 *page_size)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	const struct p2pmig_backend *be = p2p->backend;
+	struct p2pmig_log_range *r;
+	struct interval_tree_node *node;
+	u32 n = 0;
+	int ret;
+
+	if (!nnodes || nnodes > U16_MAX)
+		return -EINVAL;
+	r = kvcalloc(nnodes, sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return -ENOMEM;
+	for (node = interval_tree_iter_first(ranges, 0, ULONG_MAX); node && n < nnodes;
+	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		/* the core checked them: sorted, disjoint, not wrapping */
+		r[n].start = node->start;
+		r[n++].len = node->last - node->start + 1;
+	}
+	p2pmig_log_merge(r, &n, be->log_max_ranges);
+	ret = n ? be->log_start(p2p, r, n, page_size) : -EINVAL;
+	kvfree(r);
+	if (ret)
+		dev_dbg(p2pmig_dev(p2p), "DMA logging not started: %d\n", ret);
+	else
+		dev_dbg(p2pmig_dev(p2p), "DMA logging started: %u ranges, %llu-byte pages\n",
+			n, *page_size);
+	return ret;
+}
+
+static int p2pmig_log_stop(struct vfio_device *vdev)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	p2p->backend->log_stop(p2p);
+	return 0;
+}
+
+static void p2pmig_log_set(void *arg, u64 iova, u64 len)
+{
+	iova_bitmap_set(arg, iova, len);
+}
+
+static int p2pmig_log_read_and_clear(struct vfio_device *vdev, unsigned long iova,
+				     unsigned long length, struct iova_bitmap *dirty)
+{
+	struct p2pmig_device *p2p = to_p2pmig(vdev);
+
+	return p2p->backend->log_report(p2p, iova, length, p2pmig_log_set, dirty);
+}
+
+static const struct vfio_log_ops p2pmig_log_ops = {
+	.log_start		= p2pmig_log_start,
+	.log_stop		= p2pmig_log_stop,
+	.log_read_and_clear	= p2pmig_log_read_and_clear,
+};
+#endif
 
 static long p2pmig_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			 unsigned long arg)
@@ -857,6 +1050,7 @@ static int p2pmig_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	p2p->backend = backend;
 	p2p->bar0 = bar0;
+	p2pmig_init_traps(p2p);
 	if (backend->priv_size) {
 		p2p->priv = kzalloc(backend->priv_size, GFP_KERNEL_ACCOUNT);
 		if (!p2p->priv) {
@@ -869,6 +1063,7 @@ static int p2pmig_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		if (ret)
 			goto err_put;
 	}
+	p2p->inited = true;
 
 	dev_set_drvdata(&pdev->dev, &p2p->core);
 	ret = vfio_pci_core_register_device(&p2p->core);
@@ -960,5 +1155,12 @@ static void __exit p2pmig_exit(void)
 module_exit(p2pmig_exit);
 
 MODULE_LICENSE("GPL");
+#if P2PMIG_HAVE_DMA_LOGGING && P2PMIG_IOVA_BITMAP_NS
+#if P2PMIG_HAVE_QUOTED_NS
+MODULE_IMPORT_NS("IOMMUFD");
+#else
+MODULE_IMPORT_NS(IOMMUFD);
+#endif
+#endif
 MODULE_AUTHOR("The p2pmig authors");
 MODULE_DESCRIPTION("VFIO PCI variant driver for live migration of SR-IOV VFs");

@@ -92,6 +92,11 @@ struct p2pmig_log {
  *	ones of BAR0 mappings with the trapped page in them wrap (main.c)
  * @debugfs: the device's debugfs directory, or NULL
  * @inject: failures to inject, by enum p2pmig_inject (debugfs; tests)
+ * @inited: the backend's init succeeded (its fini is due)
+ * @traps_on: bit i set: the backend's window traps[i] is trapped (fixed
+ *	when the device is bound: dirty windows only with dirty_tracking)
+ * @trap_mutex: serializes the backend's trap_fetch + trap_write pairs and
+ *	its DMA log calls; taken before vfio-pci-core's memory_lock
  */
 struct p2pmig_device {
 	struct vfio_pci_core_device core;
@@ -107,6 +112,9 @@ struct p2pmig_device {
 	const struct vm_operations_struct *core_vm_ops;
 	struct dentry *debugfs;
 	atomic_t inject[P2PMIG_NR_INJECT];
+	bool inited;
+	unsigned long traps_on;
+	struct mutex trap_mutex;	/* see above */
 };
 
 static inline struct p2pmig_device *to_p2pmig(struct vfio_device *vdev)
