@@ -17,8 +17,7 @@ static int neg_errno(void)
 	return errno ? -errno : -EIO;
 }
 
-/* a VFIO_DEVICE_FEATURE call with @size bytes of payload */
-static int feature(int devfd, uint32_t flags, void *payload, size_t size)
+int mig_feature(int devfd, uint32_t flags, void *payload, size_t size)
 {
 	uint64_t buf[8] = {};
 	struct vfio_device_feature *f = (void *)buf;
@@ -27,10 +26,12 @@ static int feature(int devfd, uint32_t flags, void *payload, size_t size)
 		return -EINVAL;
 	f->argsz = sizeof(*f) + size;
 	f->flags = flags;
-	memcpy(f->data, payload, size);
+	if (size)
+		memcpy(f->data, payload, size);
 	if (ioctl(devfd, VFIO_DEVICE_FEATURE, f))
 		return neg_errno();
-	memcpy(payload, f->data, size);
+	if (size)
+		memcpy(payload, f->data, size);
 	return 0;
 }
 
@@ -39,8 +40,8 @@ int mig_get_flags(int devfd, uint64_t *flags)
 	struct vfio_device_feature_migration m = {};
 	int ret;
 
-	ret = feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
-		      &m, sizeof(m));
+	ret = mig_feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION,
+			  &m, sizeof(m));
 	if (!ret)
 		*flags = m.flags;
 	return ret;
@@ -51,8 +52,8 @@ int mig_get_state(int devfd, uint32_t *state)
 	struct vfio_device_feature_mig_state m = {};
 	int ret;
 
-	ret = feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-		      &m, sizeof(m));
+	ret = mig_feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+			  &m, sizeof(m));
 	if (!ret)
 		*state = m.device_state;
 	return ret;
@@ -71,8 +72,8 @@ int mig_set_state(int devfd, uint32_t state, int *data_fd)
 	struct vfio_device_feature_mig_state m = { .device_state = state, .data_fd = -1 };
 	int ret;
 
-	ret = feature(devfd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
-		      &m, sizeof(m));
+	ret = mig_feature(devfd, VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE,
+			  &m, sizeof(m));
 	if (data_fd)
 		*data_fd = ret ? -1 : m.data_fd;
 	else if (!ret && m.data_fd >= 0)
@@ -85,8 +86,8 @@ int mig_data_size(int devfd, uint64_t *len)
 	struct vfio_device_feature_mig_data_size d = {};
 	int ret;
 
-	ret = feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
-		      &d, sizeof(d));
+	ret = mig_feature(devfd, VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE,
+			  &d, sizeof(d));
 	if (!ret)
 		*len = d.stop_copy_length;
 	return ret;

@@ -20,6 +20,8 @@
 #define PRE_COPY	VFIO_DEVICE_STATE_PRE_COPY
 #define PRE_COPY_P2P	VFIO_DEVICE_STATE_PRE_COPY_P2P
 
+/* a VFIO_DEVICE_FEATURE call with @size bytes of payload, copied back */
+int mig_feature(int devfd, uint32_t flags, void *payload, size_t size);
 int mig_get_flags(int devfd, uint64_t *flags);
 int mig_get_state(int devfd, uint32_t *state);
 /* the device's state, or ~0 if it cannot be read */
