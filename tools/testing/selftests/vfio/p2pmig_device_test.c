@@ -25,6 +25,7 @@
 #define VTEIMS		0x1524
 #define VTEIMC		0x1528
 #define VTEICR		0x1580
+#define VTEITR1		0x1684
 #define RXDCTL0		0x2828
 #define RDBAL1		0x2900
 #define RXDCTL_EN	(1u << 25)
@@ -116,38 +117,63 @@ region_sparse(int fd, uint32_t index, uint64_t *buf, size_t size)
 }
 
 /*
- * BAR0's first page (control, mailbox, statistics) is trapped by p2pmig:
- * the region info offers only the rest for mmap, and through both ways
- * the registers read the same.
+ * Does p2pmig trap the queue registers (pages 2 and 3) for device dirty
+ * tracking?  It does when it offers DMA logging (dirty_tracking=1, on a
+ * kernel with DMA logging); then the mmap area is page 1 alone.
  */
-TEST_F(vf, bar0_mmap_areas_leave_out_the_trapped_page)
+static bool queues_trapped(int fd)
+{
+	uint64_t buf[4] = {};
+	struct vfio_device_feature *f = (void *)buf;
+
+	f->argsz = sizeof(*f);
+	f->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+		   VFIO_DEVICE_FEATURE_DMA_LOGGING_START;
+	return !ioctl(fd, VFIO_DEVICE_FEATURE, f);
+}
+
+/*
+ * BAR0's first page (control, mailbox, statistics) is trapped by p2pmig,
+ * and so are the queue registers' pages when it offers DMA logging: the
+ * region info offers only the rest for mmap, and through both ways the
+ * registers read the same.
+ */
+TEST_F(vf, bar0_mmap_areas_leave_out_the_trapped_pages)
 {
 	uint64_t buf[64];
 	struct vfio_region_info *info = (void *)buf;
 	struct vfio_region_info_cap_sparse_mmap *sparse;
+	bool queues = queues_trapped(self->dev.fd);
+	uint32_t reg = queues ? VTEITR1 : RDBAL1, len = queues ? 0x1000 : 0x3000;
 	volatile uint32_t *map;
 	uint32_t v;
 	void *p;
 
+	TH_LOG("queue registers %s", queues ? "trapped (DMA logging)" : "mmapped");
 	sparse = region_sparse(self->dev.fd, VFIO_PCI_BAR0_REGION_INDEX, buf, sizeof(buf));
 	ASSERT_TRUE(info->flags & VFIO_REGION_INFO_FLAG_MMAP);
 	ASSERT_NE(NULL, sparse);
 	ASSERT_EQ(1, sparse->nr_areas);
 	EXPECT_EQ(0x1000, sparse->areas[0].offset);
-	EXPECT_EQ(0x3000, sparse->areas[0].size);
+	EXPECT_EQ(len, sparse->areas[0].size);
 
-	p = mmap(NULL, 0x3000, PROT_READ | PROT_WRITE, MAP_SHARED, self->dev.fd,
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->dev.fd,
 		 info->offset + 0x1000);
 	ASSERT_NE(MAP_FAILED, p);
 	map = p;
 
-	/* a queue register: written one way, read the other */
+	/* a register of the area: written one way, read the other */
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, reg, 0x00000200));
+	EXPECT_EQ(0x00000200, map[(reg - 0x1000) / 4]);
+	map[(reg - 0x1000) / 4] = 0x00000100;
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, reg, &v));
+	EXPECT_EQ(0x00000100, v);
+	munmap(p, len);
+
+	/* a trapped queue register answers through the region */
 	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RDBAL1, 0x00345000));
-	EXPECT_EQ(0x00345000, map[(RDBAL1 - 0x1000) / 4]);
-	map[(RDBAL1 - 0x1000) / 4] = 0x00678000;
 	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RDBAL1, &v));
-	EXPECT_EQ(0x00678000, v);
-	munmap(p, 0x3000);
+	EXPECT_EQ(0x00345000, v);
 
 	/* the trapped page still answers through the region */
 	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, VTSTATUS, &v));
@@ -193,16 +219,27 @@ TEST_F(vf, whole_bar0_mapping_works_but_the_trapped_page_faults)
 	uint32_t v;
 	void *p;
 
+	bool queues = queues_trapped(self->dev.fd);
+	uint32_t reg = queues ? VTEITR1 : RDBAL1;
+
 	p = mmap(NULL, 0x4000, PROT_READ | PROT_WRITE, MAP_SHARED, self->dev.fd, off);
 	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap of the whole BAR0: %s", strerror(errno));
 	map = p;
-	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RDBAL1, 0x00345000));
-	ASSERT_EQ(0, probe(&map[RDBAL1 / 4], &v, false));
-	EXPECT_EQ(0x00345000, v);
-	v = 0x00678000;
-	ASSERT_EQ(0, probe(&map[RDBAL1 / 4], &v, true));
-	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RDBAL1, &v));
-	EXPECT_EQ(0x00678000, v);
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, reg, 0x00000200));
+	ASSERT_EQ(0, probe(&map[reg / 4], &v, false));
+	EXPECT_EQ(0x00000200, v);
+	v = 0x00000100;
+	ASSERT_EQ(0, probe(&map[reg / 4], &v, true));
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dev, reg, &v));
+	EXPECT_EQ(0x00000100, v);
+	if (queues) {
+		/* the queue pages fault through the mapping, answer by write() */
+		EXPECT_EQ(-EFAULT, probe(&map[RDBAL1 / 4], &v, false));
+		EXPECT_EQ(-EFAULT, probe(&map[(RXDCTL0 + 0x1000) / 4], &v, false));
+		ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RDBAL1, 0x00678000));
+		ASSERT_EQ(0, vfio_bar0_read32(&self->dev, RDBAL1, &v));
+		EXPECT_EQ(0x00678000, v);
+	}
 
 	EXPECT_EQ(-EFAULT, probe(&map[VTSTATUS / 4], &v, false));
 	v = 0x11111111;
@@ -216,9 +253,9 @@ TEST_F(vf, whole_bar0_mapping_works_but_the_trapped_page_faults)
 
 	/* a reset revokes the mapping; the next access maps again */
 	ASSERT_EQ(0, ioctl(self->dev.fd, VFIO_DEVICE_RESET));
-	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, RDBAL1, 0x00abc000));
-	ASSERT_EQ(0, probe(&map[RDBAL1 / 4], &v, false));
-	EXPECT_EQ(0x00abc000, v);
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dev, reg, 0x00000300));
+	ASSERT_EQ(0, probe(&map[reg / 4], &v, false));
+	EXPECT_EQ(0x00000300, v);
 	EXPECT_EQ(-EFAULT, probe(&map[VTSTATUS / 4], &v, false));
 	munmap(p, 0x4000);
 
