@@ -14,7 +14,7 @@ load_versions
 kver=${1:-$K_TESTBED}
 KIMAGE=$(kimage "$kver")
 
-MODULES=(igb igbvf vfio vfio_iommu_type1 vfio-pci-core vfio-pci 9p 9pnet_virtio virtio_net)
+MODULES=(igb igbvf vfio vfio_iommu_type1 vfio-pci-core vfio-pci 9p 9pnet_virtio virtio_net virtio_pci)
 HOST_BINS=(/sbin/ip /usr/bin/socat)
 out=$BUILD/initramfs-$kver.cpio.gz
 src=$KIMAGE/lib/modules/$kver
