@@ -12,8 +12,9 @@
 #       "# p2pmig-selftest: end <binary> exit=<status>" (guest/selftests.sh
 #       and host-tests.sh print them).  <kernel> is the short version the
 #       guest ran ("6.12"; the guest entries) or "host" (the host entries).
-#   manifest.sh [-m manifest] e2e <output>
-#       <output> holds the "RESULT <scenario> ..." lines of the e2e stage
+#   manifest.sh [-m manifest] e2e <output> [<stage>]
+#       <output> holds the "RESULT <scenario> ..." lines of an e2e stage
+#       (default "e2e"); only the scenarios listed for that stage count
 #       (or "# RESULT ...").
 #   manifest.sh count <binary>...
 #       The number of tests each kselftest binary holds (variants times
@@ -182,12 +183,15 @@ selftests)
 	}' "$manifest" "$out"
 	;;
 e2e)
-	[ $# = 2 ] || { echo "usage: $0 [-m manifest] e2e <output>" >&2; exit 2; }
+	[ $# = 2 ] || [ $# = 3 ] || { echo "usage: $0 [-m manifest] e2e <output> [<stage>]" >&2; exit 2; }
 	out=$2
 	[ -r "$out" ] || { echo "not ok - e2e: MANIFEST: no e2e output ($out)"; exit 1; }
-	awk '
+	awk -v stage="${3:-e2e}" '
 	FNR == NR {
-		if ($1 == "e2e") { want[$2] = 1; order[++nwant] = $2 }
+		if ($1 == "e2e" && ($3 == "" ? "e2e" : $3) == stage) {
+			want[$2] = 1
+			order[++nwant] = $2
+		}
 		next
 	}
 	/^(# )?RESULT / {
@@ -222,7 +226,7 @@ e2e)
 	}' "$manifest" "$out"
 	;;
 *)
-	echo "usage: $0 [-m manifest] selftests <kernel|host> <output> | e2e <output> | count <binary>..." >&2
+	echo "usage: $0 [-m manifest] selftests <kernel|host> <output> | e2e <output> [<stage>] | count <binary>..." >&2
 	exit 2
 	;;
 esac

@@ -78,6 +78,11 @@ check "manifest: a missing scenario fails" \
 	manifest 1 '^not ok - e2e: MANIFEST: scenario s2 reported no RESULT$' e2e "$tmp/e2e-bad"
 check "manifest: a scenario not listed fails" \
 	manifest 1 '^not ok - e2e: MANIFEST: scenario s3 ran but is not listed$' e2e "$tmp/e2e-bad"
+printf 'RESULT s9 verdict=pass\n' >"$tmp/e2e-other"
+check "manifest: another e2e stage is held to its own scenarios only" \
+	manifest 0 '^ok - e2e: MANIFEST: its 1 scenarios reported' e2e "$tmp/e2e-other" other
+check "manifest: a scenario of another stage does not count in this one" \
+	manifest 1 '^not ok - e2e: MANIFEST: scenario s9 ran but is not listed$' e2e "$tmp/e2e-other"
 printf '#!/bin/sh\ngrep -v "^# [SPp]" "%s" >&2\n' "$T/list.sample" >"$tmp/lister"
 chmod +x "$tmp/lister"
 check "manifest: count reads a binary's -l listing (22 tests, variants times tests)" \
