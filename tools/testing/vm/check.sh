@@ -149,34 +149,37 @@ testbed() {
 	return $rc
 }
 
-# e2e: QEMU in the test bed migrates nested guests (main kernel only: the
-# scenarios test p2pmig with QEMU, the kernels are covered above)
+# e2e <stage> <kernel> <payload script>: QEMU in the test bed migrates
+# nested guests.  Stage "e2e" runs the scenarios on the main kernel (they
+# test p2pmig with QEMU, the kernels are covered above); "e2e-dirty" runs
+# the Linux scenario with device dirty tracking, on a kernel that has DMA
+# logging (Debian's 6.1).
 e2e() {
-	local name=check-e2e tap out payload kit rc
+	local stage=$1 k=$2 script=$3 name=check-$1 tap out payload kit rc
 	out=$LOGS/$name.out
 	tap=$LOGS/$name.tap
 	payload=$BUILD/payload-$name
-	if [ -z "${KO[$K_TESTBED]:-}" ] || ! kit=$("$VM/mkl2.sh" 2>"$LOGS/mkl2.log") ||
-		! "$VM/mkinitramfs.sh" "$K_TESTBED" >/dev/null; then
-		echo "not ok - e2e: module, L2 kit and initramfs build" >"$tap"
+	if [ -z "${KO[$k]:-}" ] || ! kit=$("$VM/mkl2.sh" 2>"$LOGS/mkl2.log") ||
+		! "$VM/mkinitramfs.sh" "$k" >/dev/null; then
+		echo "not ok - $stage: module, L2 kit and initramfs build" >"$tap"
 		cat "$LOGS/mkl2.log"
 		return 1
 	fi
 	rm -rf "$payload"
 	mkdir -p "$payload"
-	cp "${KO[$K_TESTBED]}" "$payload/"
-	cp "$VM/guest/e2e-check.sh" "$payload/run"
-	"$VM/run-l1.sh" -k "$K_TESTBED" -p "$payload" -n "$name" -m 2G -s "$kit" -t 2400
+	cp "${KO[$k]}" "$payload/"
+	cp "$VM/guest/$script" "$payload/run"
+	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -m 2G -s "$kit" -t 2400
 	rc=$?
 	grep -E '^(ok|not ok|# RESULT)' "$out" >"$tap"
 	cat "$tap"
 	# every scenario of the MANIFEST reported
-	"$VM/manifest.sh" e2e "$out" | tee -a "$tap"
+	"$VM/manifest.sh" e2e "$out" "$stage" | tee -a "$tap"
 	if [ $rc -ge 124 ]; then
-		echo "not ok - e2e: test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
+		echo "not ok - $stage: test bed guest ran to completion (run-l1 status $rc)" >>"$tap"
 		tail -40 "$LOGS/$name.console"
 	elif [ $rc != 0 ] && ! grep -q '^not ok' "$tap"; then
-		echo "not ok - e2e: payload exited $rc without naming a failed test" >>"$tap"
+		echo "not ok - $stage: payload exited $rc without naming a failed test" >>"$tap"
 	fi
 	return $rc
 }
@@ -199,6 +202,9 @@ case " ${P2PMIG_KERNELS:-debug} " in
 	;;
 esac
 case " ${P2PMIG_KERNELS:-e2e} " in
-*" e2e "*) stage e2e e2e ;;
+*" e2e "*) stage e2e e2e e2e "$K_TESTBED" e2e-check.sh ;;
+esac
+case " ${P2PMIG_KERNELS:-e2e-dirty} " in
+*" e2e-dirty "*) stage e2e-dirty e2e e2e-dirty "$K_61" e2e-dirty-check.sh ;;
 esac
 summary

@@ -81,7 +81,7 @@ e2e_vf_args() {
 }
 
 E2E_TRACES="-trace vfio_migration_set_state -trace vmstate_downtime_save -trace vmstate_downtime_load
-	-trace vfio_load_state_device_buffer_incoming"
+	-trace vfio_load_state_device_buffer_incoming -trace vfio_device_dirty_tracking_start"
 
 # e2e_start_guest <name> <pf> <count> <linux|bios> <vfio-pci props> [-incoming defer]
 e2e_start_guest() {
@@ -89,7 +89,7 @@ e2e_start_guest() {
 	shift 5
 	if [ "$kind" = linux ]; then
 		set -- -m 128 -kernel "$L2KIT/l2/vmlinuz" -initrd "$L2KIT/l2/initrd.gz" \
-			-append "console=ttyS0 panic=-1 quiet p2pmig.secs=${E2E_PING_SECS:-90}" "$@"
+			-append "console=ttyS0 panic=-1 quiet p2pmig.secs=${E2E_PING_SECS:-90} ${E2E_L2_ARGS:-}" "$@"
 	else
 		set -- -m 64 "$@"
 	fi

@@ -73,6 +73,39 @@ sc_all_went() {
 	done
 }
 
+# sc_stream_start: serve a file of random bytes from L1's LAN address, and
+# have the Linux guest (E2E_L2_ARGS) download it in a loop and check it
+sc_stream_start() {
+	mkdir -p /tmp/www
+	dd if=/dev/urandom of=/tmp/www/s.bin bs=1k count="${SC_STREAM_KB:-4096}" 2>/dev/null || return 1
+	httpd -p "$E2E_PEER:8080" -h /tmp/www || return 1
+	E2E_L2_ARGS="p2pmig.stream=http://$E2E_PEER:8080/s.bin p2pmig.stream_md5=$(md5sum </tmp/www/s.bin | cut -d' ' -f1)"
+}
+
+sc_stream_stop() {
+	pkill -f "httpd -p $E2E_PEER:8080" 2>/dev/null
+	E2E_L2_ARGS=
+}
+
+# sc_stream_verdict: sc_stream_why= "ok", or what went wrong with the
+# guest's downloads; their counts go to sc_ping
+sc_stream_verdict() {
+	l=$(tr -d '\r' <"$L2DIR/dst.serial" | grep '^L2-STREAM' | tail -1)
+	ok=$(echo "$l" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
+	bad=$(echo "$l" | sed -n 's/.*bad=\([0-9]*\).*/\1/p')
+	sc_ping="$sc_ping,stream${ok:-?}ok${bad:-?}bad"
+	if [ -z "$l" ]; then
+		sc_stream_why="the guest reported no downloads"
+	elif [ "$bad" != 0 ]; then
+		sc_stream_why="$bad of the guest's downloads arrived with other bytes ($l)"
+	elif [ "${ok:-0}" -lt 2 ]; then
+		sc_stream_why="the guest completed ${ok:-0} downloads ($l)"
+	else
+		sc_stream_why=ok
+		sc_stream_pass=", $ok downloads intact"
+	fi
+}
+
 sc_running() {	# sc_running <qemu>: the guest runs there
 	l2_qmp "$1" '{"execute":"query-status"}' | grep -q '"status": "running"'
 }
@@ -175,6 +208,8 @@ scenario_linux() {
 	sl_caps=$1 sl_phases=${2:-} sl_tag=${3:-linux-1vf}
 	sc_reset
 	E2E_PING_SECS=${SC_PING_SECS:-150}
+	E2E_L2_ARGS= sc_stream_pass=
+	[ "${SC_STREAM:-0}" = 1 ] && { sc_stream_start || { sc_result "$sl_tag" fail "no HTTP server in L1"; return 1; }; }
 	e2e_prepare "$PF0" "$E2E_ETH0" 1 && e2e_prepare "$PF1" "$E2E_ETH1" 1 ||
 		{ sc_result "$sl_tag" fail "binding VFs"; return 1; }
 	e2e_start_guest src "$PF0" 1 linux "" || { sc_result "$sl_tag" fail "QEMU did not start"; return 1; }
@@ -283,6 +318,19 @@ scenario_linux() {
 		fi
 		l2_quit dst
 	fi
+	# the guest downloaded a file again and again across the migration
+	# (SC_STREAM=1): no copy may differ
+	if [ "${SC_STREAM:-0}" = 1 ]; then
+		sc_stream_verdict
+		[ "$why" = ok ] && why=$sc_stream_why
+		sc_stream_stop
+	fi
+	# device dirty tracking asked for (SC_DIRTY=1): QEMU used the VF's
+	# DMA logging, not the container's, by QEMU's own trace
+	if [ "$why" = ok ] && [ "${SC_DIRTY:-0}" = 1 ] &&
+		! grep -q '^vfio_device_dirty_tracking_start' "$L2DIR/src.log"; then
+		why="QEMU did not start device dirty tracking"
+	fi
 	# switchover-ack: the destination replayed the VF's configuration
 	# before the source stopped it (the point of the ack)
 	case $sl_caps in
@@ -296,7 +344,7 @@ scenario_linux() {
 	e2e_release "$E2E_ETH0" 1
 	e2e_release "$E2E_ETH1" 1
 	if [ "$why" = ok ]; then
-		sc_result "$sl_tag" pass "ping survived"
+		sc_result "$sl_tag" pass "ping survived$sc_stream_pass"
 		return $sl_rc
 	fi
 	sc_result "$sl_tag" fail "$why"
