@@ -23,7 +23,9 @@
  *
  * Copyright (C) 2026 The p2pmig authors
  */
+#include <linux/bitmap.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 
 #include "igbvf.h"
@@ -499,6 +501,24 @@ void igbvf_track_log_stop(struct igbvf_track *t)
 		kvfree(bits[i]);
 }
 
+/* a report is made in pieces of at most this many logging pages */
+#define IGBVF_TRACK_REPORT_PAGES	BIT(20)
+
+/* one piece of a report: a bitmap of its logging pages, from @first */
+struct igbvf_track_piece {
+	unsigned long *bits;
+	u64 first;
+	u32 shift;
+};
+
+static void piece_set(void *arg, u64 iova, u64 len)
+{
+	struct igbvf_track_piece *pc = arg;
+
+	/* the tracker reports whole logging pages, within the piece */
+	bitmap_set(pc->bits, (iova >> pc->shift) - pc->first, len >> pc->shift);
+}
+
 /**
  * igbvf_track_log_report() - report and clear what the VF may have written
  * @p2p: device
@@ -509,20 +529,66 @@ void igbvf_track_log_stop(struct igbvf_track *t)
  * @arg: its argument
  *
  * No lock held; lost queues are synced first (one that stays lost makes
- * every page dirty).
+ * every page dirty).  @set is never called under the tracker's mutex: the
+ * core's iova_bitmap_set() may pin the user's bitmap pages (mmap_lock),
+ * and a fault on a BAR mapping takes memory_lock under mmap_lock, which
+ * a trapped write holds around the tracker's mutex.  So the tracker
+ * reports into a bitmap of our own, a piece of IGBVF_TRACK_REPORT_PAGES
+ * logging pages at a time, which is then handed to @set unlocked.
  *
- * Return: 0, -EINVAL if no session runs, or -EINTR.
+ * Return: 0, -EINVAL if no session runs (or it changed during the
+ * report), -ENOMEM or -EINTR.
  */
 int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
 			   u64 iova, u64 len, p2pmig_log_set_fn set, void *arg)
 {
+	struct igbvf_track_piece pc = {};
+	u64 first, last, lo, hi, n;
+	unsigned int rs, re;
+	bool logging;
 	int ret;
 
+	if (!len || iova + (len - 1) < iova)
+		return -EINVAL;
 	ret = sync_all(p2p, t);
 	if (ret)
 		return ret;
 	mutex_lock(&t->lock);
-	ret = igbvf_dirty_report(&t->d, iova, len, set, arg);
+	logging = t->d.logging;
+	pc.shift = t->d.page_shift;
 	mutex_unlock(&t->lock);
+	if (!logging)
+		return -EINVAL;
+	first = iova >> pc.shift;
+	last = (iova + (len - 1)) >> pc.shift;
+	pc.bits = kvmalloc_array(BITS_TO_LONGS(min_t(u64, last - first + 1,
+						     IGBVF_TRACK_REPORT_PAGES)),
+				 sizeof(unsigned long), GFP_KERNEL_ACCOUNT);
+	if (!pc.bits)
+		return -ENOMEM;
+	for (pc.first = first; ; pc.first += n) {
+		n = min_t(u64, last - pc.first + 1, IGBVF_TRACK_REPORT_PAGES);
+		lo = max(iova, pc.first << pc.shift);
+		hi = min(iova + (len - 1), ((pc.first + n) << pc.shift) - 1);
+		bitmap_zero(pc.bits, n);
+		mutex_lock(&t->lock);
+		if (t->d.page_shift == pc.shift)
+			ret = igbvf_dirty_report(&t->d, lo, hi - lo + 1, piece_set, &pc);
+		else
+			ret = -EINVAL;	/* stopped and started again meanwhile */
+		mutex_unlock(&t->lock);
+		if (ret)
+			break;
+		for_each_set_bitrange(rs, re, pc.bits, n)
+			set(arg, (pc.first + rs) << pc.shift, (u64)(re - rs) << pc.shift);
+		if (last - pc.first < n)
+			break;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kvfree(pc.bits);
 	return ret;
 }
