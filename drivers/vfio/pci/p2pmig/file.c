@@ -340,12 +340,13 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	struct p2pmig_file *f = filp->private_data;
 	struct p2pmig_mig *mig = &f->p2p->mig;
 	struct p2pmig_chunk *c, *done_chunk;
-	u64 start = ktime_get_ns();
+	struct p2pmig_span span;
 	ssize_t done = 0, ret;
 	bool retried = false;
 	size_t n;
 	u8 *src;
 
+	p2pmig_span_begin(&span, f->p2p);
 	if (pos)
 		return -ESPIPE;
 
@@ -425,7 +426,7 @@ static ssize_t p2pmig_save_read(struct file *filp, char __user *buf,
 	}
 
 	if (done > 0)
-		trace_p2pmig_stream(fdev(f), true, done, f->bytes, ktime_get_ns() - start);
+		trace_p2pmig_stream(fdev(f), true, done, f->bytes, &span);
 out:
 	mutex_unlock(&f->io_lock);
 	return done;
@@ -582,11 +583,12 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 {
 	struct p2pmig_file *f = filp->private_data;
 	struct p2pmig_device *p2p = f->p2p;
-	u64 start = ktime_get_ns();
+	struct p2pmig_span span;
 	ssize_t done = 0;
 	size_t n;
 	int ret;
 
+	p2pmig_span_begin(&span, f->p2p);
 	if (pos)
 		return -ESPIPE;
 	/*
@@ -641,7 +643,7 @@ static ssize_t p2pmig_resume_write(struct file *filp, const char __user *buf,
 		}
 	}
 	if (done)
-		trace_p2pmig_stream(fdev(f), false, done, f->bytes, ktime_get_ns() - start);
+		trace_p2pmig_stream(fdev(f), false, done, f->bytes, &span);
 	mutex_unlock(&f->io_lock);
 put:
 	pm_runtime_put(&p2p->core.pdev->dev);
@@ -799,7 +801,7 @@ int p2pmig_save_finish(struct p2pmig_file *f)
 	int ret;
 
 	lockdep_assert_held(&p2p->mig.state_mutex);
-	ret = p2p->backend->save_final(p2p, &out);
+	ret = P2PMIG_STEP(p2p, "save_final", p2p->backend->save_final(p2p, &out));
 	if (!ret)
 		ret = queue_end(f);
 	if (ret)
@@ -853,12 +855,12 @@ int p2pmig_resume_finish(struct p2pmig_file *f)
 				   "inside its header" : "before its end record");
 		return ret;
 	}
-	ret = be->load_check(p2p);
+	ret = P2PMIG_STEP(p2p, "load_check", be->load_check(p2p));
 	if (!ret && be->load_prepare)
-		ret = be->load_prepare(p2p);
+		ret = P2PMIG_STEP(p2p, "load_prepare", be->load_prepare(p2p));
 	if (ret)
 		return ret;
-	ret = be->load_finish(p2p);
+	ret = P2PMIG_STEP(p2p, "load_finish", be->load_finish(p2p));
 	if (ret) {
 		p2p->mig.arc_broke = true;
 		p2pmig_err(p2p, "cannot load the device state: %d\n", ret);

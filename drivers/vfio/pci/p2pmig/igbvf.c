@@ -102,9 +102,9 @@ static int wait_disabled(struct p2pmig_device *p2p, u32 reg, bool stuck)
 {
 	u32 val;
 
-	return readl_poll_timeout(p2p->bar0 + reg, val,
-				  !stuck && !(val & IGBVF_XDCTL_ENABLE), 100,
-				  IGBVF_DISABLE_TIMEOUT_US);
+	return read_poll_timeout(p2pmig_rd32, val,
+				 !stuck && !(val & IGBVF_XDCTL_ENABLE), 100,
+				 IGBVF_DISABLE_TIMEOUT_US, false, p2p, reg);
 }
 
 /*

@@ -96,12 +96,12 @@ static inline struct igbvf_priv *igbvf_priv(struct p2pmig_device *p2p)
 
 static inline u32 igbvf_rd(struct p2pmig_device *p2p, u32 reg)
 {
-	return readl(p2p->bar0 + reg);
+	return p2pmig_rd32(p2p, reg);
 }
 
 static inline void igbvf_wr(struct p2pmig_device *p2p, u32 reg, u32 val)
 {
-	writel(val, p2p->bar0 + reg);
+	p2pmig_wr32(p2p, reg, val);
 }
 
 /* fault injection (debugfs, see main.c): make this quiesce fail */

@@ -52,7 +52,6 @@
 #include "igbvf_mbx.h"
 #include "igbvf_quirks.h"
 #include "p2pmig.h"
-#include "trace.h"
 
 static bool replay_early = true;
 module_param(replay_early, bool, 0644);
@@ -80,12 +79,12 @@ MODULE_PARM_DESC(replay_early, "Replay a migrated VF's PF-side configuration as 
 
 static u32 rd(struct igbvf_mbx *mbx, u32 reg)
 {
-	return readl(mbx->p2p->bar0 + reg);
+	return p2pmig_rd32(mbx->p2p, reg);
 }
 
 static void wr(struct igbvf_mbx *mbx, u32 reg, u32 val)
 {
-	writel(val, mbx->p2p->bar0 + reg);
+	p2pmig_wr32(mbx->p2p, reg, val);
 }
 
 /**
@@ -831,9 +830,10 @@ static int replay_cfg(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
  */
 static int igbvf_replay(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
 {
-	u64 start = ktime_get_ns();
+	struct p2pmig_span span;
 	int ret;
 
+	p2pmig_step_start(&span, mbx->p2p);
 	if (!cfg->reset)
 		return 0;	/* the guest never set the VF up */
 	mbx->pf_touched = true;
@@ -845,7 +845,7 @@ static int igbvf_replay(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
 		if (ret == -ECONNRESET)
 			p2pmig_err(mbx->p2p, "configuration replay: the PF is still not clear to send after a second VF_RESET\n");
 	}
-	trace_p2pmig_step(p2pmig_dev(mbx->p2p), "replay", ktime_get_ns() - start, ret);
+	p2pmig_step_end(mbx->p2p, "replay", &span, ret);
 	return ret;
 }
 
@@ -865,14 +865,15 @@ static int igbvf_replay(struct igbvf_mbx *mbx, const struct igbvf_cfg *cfg)
  */
 void igbvf_mbx_release(struct igbvf_mbx *mbx)
 {
-	ktime_t start = ktime_get();
-	ktime_t end = ktime_add_us(start, IGBVF_MBX_RELEASE_TIMEOUT_US);
+	ktime_t end = deadline_us(IGBVF_MBX_RELEASE_TIMEOUT_US);
 	u32 msg[3], reply[1], seen = 0;
+	struct p2pmig_span span;
 	u8 pf_mac[ETH_ALEN];
 	unsigned long flags;
 	bool touched;
 	int ret;
 
+	p2pmig_step_start(&span, mbx->p2p);
 	spin_lock_irqsave(&mbx->lock, flags);
 	touched = mbx->pf_touched;
 	spin_unlock_irqrestore(&mbx->lock, flags);
@@ -901,8 +902,7 @@ void igbvf_mbx_release(struct igbvf_mbx *mbx)
 	if (!ret)
 		mbx->pf_touched = false;
 out:
-	trace_p2pmig_step(p2pmig_dev(mbx->p2p), "release",
-			  ktime_to_ns(ktime_sub(ktime_get(), start)), ret);
+	p2pmig_step_end(mbx->p2p, "release", &span, ret);
 	dev_dbg(p2pmig_dev(mbx->p2p), "released the PF's filters: %d\n", ret);
 }
 

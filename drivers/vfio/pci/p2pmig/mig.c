@@ -91,6 +91,47 @@ void p2pmig_mmio_end(struct p2pmig_device *p2p)
 	up_read(&p2p->core.memory_lock);
 }
 
+/**
+ * p2pmig_step_start() - begin a step of an arc or of a data_fd call
+ * @s: the step's span; not traced (@s->ns 0) while the p2pmig_step
+ *	tracepoint is off
+ * @p2p: device
+ */
+void p2pmig_step_start(struct p2pmig_span *s, struct p2pmig_device *p2p)
+{
+	if (trace_p2pmig_step_enabled())
+		p2pmig_span_begin(s, p2p);
+	else
+		s->ns = 0;
+}
+
+/**
+ * p2pmig_step_end() - trace a step begun by p2pmig_step_start()
+ * @p2p: device
+ * @what: the step's name (its first 15 characters are kept)
+ * @s: the step's span
+ * @ret: the step's outcome
+ */
+void p2pmig_step_end(struct p2pmig_device *p2p, const char *what,
+		     const struct p2pmig_span *s, int ret)
+{
+	if (s->ns)
+		trace_p2pmig_step(p2pmig_dev(p2p), what, s, ret);
+}
+
+/* void backend calls, as steps that always succeed */
+static int be_unquiesce(struct p2pmig_device *p2p)
+{
+	be(p2p)->unquiesce(p2p);
+	return 0;
+}
+
+static int be_start(struct p2pmig_device *p2p)
+{
+	be(p2p)->start(p2p);
+	return 0;
+}
+
 /* a window of the per-device log limit, and the messages it lets through */
 #define P2PMIG_LOG_INTERVAL	(5 * HZ)
 #define P2PMIG_LOG_BURST	10
@@ -133,12 +174,12 @@ static int quiesce_and_stop(struct p2pmig_device *p2p)
 {
 	int ret;
 
-	ret = be(p2p)->quiesce(p2p);
+	ret = P2PMIG_STEP(p2p, "quiesce", be(p2p)->quiesce(p2p));
 	if (ret)
 		return ret;
-	ret = be(p2p)->stop(p2p);
+	ret = P2PMIG_STEP(p2p, "stop", be(p2p)->stop(p2p));
 	if (ret)
-		be(p2p)->unquiesce(p2p);
+		P2PMIG_STEP(p2p, "unquiesce", be_unquiesce(p2p));
 	return ret;
 }
 
@@ -218,7 +259,7 @@ static struct file *open_resume(struct p2pmig_device *p2p)
 
 	if (WARN_ON(p2p->mig.resume))
 		end_resume(p2p);
-	ret = be(p2p)->load_begin(p2p);
+	ret = P2PMIG_STEP(p2p, "load_begin", be(p2p)->load_begin(p2p));
 	if (ret)
 		return ERR_PTR(ret);
 	f = p2pmig_resume_open(p2p);
@@ -256,27 +297,27 @@ static struct file *p2pmig_arc_do(struct p2pmig_device *p2p,
 {
 	switch (op) {
 	case P2PMIG_OP_QUIESCE:
-		return ERR_PTR(be(p2p)->quiesce(p2p));
+		return ERR_PTR(P2PMIG_STEP(p2p, "quiesce", be(p2p)->quiesce(p2p)));
 	case P2PMIG_OP_UNQUIESCE:
-		be(p2p)->unquiesce(p2p);
+		P2PMIG_STEP(p2p, "unquiesce", be_unquiesce(p2p));
 		return NULL;
 	case P2PMIG_OP_STOP:
-		return ERR_PTR(be(p2p)->stop(p2p));
+		return ERR_PTR(P2PMIG_STEP(p2p, "stop", be(p2p)->stop(p2p)));
 	case P2PMIG_OP_START:
-		be(p2p)->start(p2p);
+		P2PMIG_STEP(p2p, "start", be_start(p2p));
 		return NULL;
 	case P2PMIG_OP_QUIESCE_STOP:
 		return ERR_PTR(quiesce_and_stop(p2p));
 	case P2PMIG_OP_START_UNQUIESCE:
-		be(p2p)->start(p2p);
-		be(p2p)->unquiesce(p2p);
+		P2PMIG_STEP(p2p, "start", be_start(p2p));
+		P2PMIG_STEP(p2p, "unquiesce", be_unquiesce(p2p));
 		return NULL;
 	case P2PMIG_OP_OPEN_PRE_COPY:
 		return open_save(p2p, true);
 	case P2PMIG_OP_OPEN_STOP_COPY:
 		return open_stop_copy(p2p);
 	case P2PMIG_OP_FINISH_SAVE:
-		return finish_save(p2p, be(p2p)->stop(p2p));
+		return finish_save(p2p, P2PMIG_STEP(p2p, "stop", be(p2p)->stop(p2p)));
 	case P2PMIG_OP_QUIESCE_FINISH_SAVE:
 		return finish_save(p2p, quiesce_and_stop(p2p));
 	case P2PMIG_OP_END_SAVE:
@@ -300,8 +341,8 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 	struct p2pmig_mig *mig = &p2p->mig;
 	u32 cur = mig->state;
 	struct p2pmig_arc_info arc = p2pmig_fsm_arc(mig->features, cur, next);
+	struct p2pmig_span span;
 	struct file *res;
-	u64 start;
 
 	if (WARN_ON(arc.kind == P2PMIG_ARC_NONE || arc.op == P2PMIG_OP_NONE ||
 		    arc.op >= P2PMIG_NR_OPS))
@@ -313,10 +354,9 @@ static struct file *p2pmig_step(struct p2pmig_device *p2p, u32 next)
 	}
 
 	mig->arc_broke = false;
-	start = ktime_get_ns();
+	p2pmig_span_begin(&span, p2p);
 	res = p2pmig_arc_do(p2p, arc.op);
-	trace_p2pmig_arc(p2pmig_dev(p2p), cur, next, ktime_get_ns() - start,
-			 PTR_ERR_OR_ZERO(res));
+	trace_p2pmig_arc(p2pmig_dev(p2p), cur, next, &span, PTR_ERR_OR_ZERO(res));
 	if (IS_ERR(res)) {
 		if (mig->arc_broke) {
 			p2pmig_err(p2p, "%s -> %s failed (%ld), device state unknown: ERROR\n",
@@ -342,11 +382,12 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
 	struct p2pmig_mig *mig = &p2p->mig;
-	u64 start = ktime_get_ns();
 	struct file *res = NULL;
+	struct p2pmig_span span;
 	u32 from, next;
 	int ret;
 
+	p2pmig_span_begin(&span, p2p);
 	/* arcs may touch the device: memory_lock first (see p2pmig_mmio_enabled()) */
 	if (down_read_killable(&p2p->core.memory_lock))
 		return ERR_PTR(-EINTR);
@@ -370,8 +411,8 @@ static struct file *p2pmig_set_state(struct vfio_device *vdev,
 			break;
 		}
 	}
-	trace_p2pmig_set_state(p2pmig_dev(p2p), from, new_state,
-			       ktime_get_ns() - start, PTR_ERR_OR_ZERO(res));
+	trace_p2pmig_set_state(p2pmig_dev(p2p), from, new_state, &span,
+			       PTR_ERR_OR_ZERO(res));
 	mutex_unlock(&mig->state_mutex);
 	up_read(&p2p->core.memory_lock);
 	return res;

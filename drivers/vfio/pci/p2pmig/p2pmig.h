@@ -9,8 +9,10 @@
 
 #include <linux/atomic.h>
 #include <linux/device.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/vfio.h>
@@ -97,6 +99,8 @@ struct p2pmig_log {
  *	when the device is bound: dirty windows only with dirty_tracking)
  * @trap_mutex: serializes the backend's trap_fetch + trap_write pairs and
  *	its DMA log calls; taken before vfio-pci-core's memory_lock
+ * @mmio_ops: BAR0 accesses through p2pmig_rd32() and p2pmig_wr32(), for
+ *	the tracepoints
  */
 struct p2pmig_device {
 	struct vfio_pci_core_device core;
@@ -115,7 +119,34 @@ struct p2pmig_device {
 	bool inited;
 	unsigned long traps_on;
 	struct mutex trap_mutex;	/* see above */
+	atomic_long_t mmio_ops;
 };
+
+/**
+ * p2pmig_rd32() - read a 32-bit register of the device's BAR0
+ * @p2p: device, with vfio-pci-core's memory_lock held and MMIO enabled
+ *	(see mig.c)
+ * @off: the register's offset
+ *
+ * Return: its value.
+ */
+static inline u32 p2pmig_rd32(struct p2pmig_device *p2p, u32 off)
+{
+	atomic_long_inc(&p2p->mmio_ops);
+	return readl(p2p->bar0 + off);
+}
+
+/**
+ * p2pmig_wr32() - write a 32-bit register of the device's BAR0
+ * @p2p: device, as for p2pmig_rd32()
+ * @off: the register's offset
+ * @val: the value
+ */
+static inline void p2pmig_wr32(struct p2pmig_device *p2p, u32 off, u32 val)
+{
+	atomic_long_inc(&p2p->mmio_ops);
+	writel(val, p2p->bar0 + off);
+}
 
 static inline struct p2pmig_device *to_p2pmig(struct vfio_device *vdev)
 {
@@ -165,5 +196,60 @@ static inline bool p2pmig_inject(struct p2pmig_device *p2p, enum p2pmig_inject w
 bool p2pmig_mmio_enabled(struct p2pmig_device *p2p);
 int p2pmig_mmio_begin(struct p2pmig_device *p2p);
 void p2pmig_mmio_end(struct p2pmig_device *p2p);
+
+/**
+ * struct p2pmig_span - a span of the current task's time, for tracepoints
+ * @ns: when it began (ktime_get_ns()), 0 if it is not traced
+ * @nvcsw: the task's voluntary context switches then (it slept)
+ * @nivcsw: its involuntary context switches then (it was preempted)
+ * @mmio: the device's p2pmig_device.mmio_ops then
+ * @p2p: the device
+ *
+ * The tracepoints report a span's wall time with how often the task slept
+ * and was preempted meanwhile (time off the CPU shows there) and how many
+ * BAR0 accesses the driver made (each costs an exit where the device is
+ * emulated); the latter counts every context's accesses to the device.
+ */
+struct p2pmig_span {
+	u64 ns;
+	unsigned long nvcsw;
+	unsigned long nivcsw;
+	long mmio;
+	struct p2pmig_device *p2p;
+};
+
+/**
+ * p2pmig_span_begin() - a span of the current task's time begins now
+ * @s: the span
+ * @p2p: the device it works on
+ */
+static inline void p2pmig_span_begin(struct p2pmig_span *s, struct p2pmig_device *p2p)
+{
+	s->ns = ktime_get_ns();
+	s->nvcsw = current->nvcsw;
+	s->nivcsw = current->nivcsw;
+	s->mmio = atomic_long_read(&p2p->mmio_ops);
+	s->p2p = p2p;
+}
+
+void p2pmig_step_start(struct p2pmig_span *s, struct p2pmig_device *p2p);
+void p2pmig_step_end(struct p2pmig_device *p2p, const char *what,
+		     const struct p2pmig_span *s, int ret);
+
+/*
+ * P2PMIG_STEP() - evaluate @call (an int), traced as step @what of @p2p
+ * (the p2pmig_step tracepoint) when that tracepoint is on
+ */
+#define P2PMIG_STEP(p2p, what, call)					\
+({									\
+	struct p2pmig_device *__p2p = (p2p);				\
+	struct p2pmig_span __span;					\
+	int __ret;							\
+									\
+	p2pmig_step_start(&__span, __p2p);				\
+	__ret = (call);							\
+	p2pmig_step_end(__p2p, what, &__span, __ret);			\
+	__ret;								\
+})
 
 #endif /* P2PMIG_H */

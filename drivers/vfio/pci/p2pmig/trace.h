@@ -17,6 +17,7 @@
 #include <linux/tracepoint.h>
 
 #include "compat.h"
+#include "p2pmig.h"
 
 #if P2PMIG_HAVE_ASSIGN_STR_1
 #define p2pmig_assign_dev(dev)	__assign_str(dev)
@@ -32,91 +33,123 @@
 
 /* one arc of the state machine: how long it took and how it ended */
 TRACE_EVENT(p2pmig_arc,
-	TP_PROTO(struct device *d, u32 from, u32 to, u64 ns, int ret),
-	TP_ARGS(d, from, to, ns, ret),
+	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
+		 int ret),
+	TP_ARGS(d, from, to, s, ret),
 	TP_STRUCT__entry(
 		__string(dev, dev_name(d))
 		__field(u32, from)
 		__field(u32, to)
 		__field(u64, ns)
 		__field(int, ret)
+		__field(u32, sleeps)
+		__field(u32, preemptions)
+		__field(u32, mmio)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
 		__entry->from = from;
 		__entry->to = to;
-		__entry->ns = ns;
+		__entry->ns = ktime_get_ns() - s->ns;
 		__entry->ret = ret;
+		__entry->sleeps = current->nvcsw - s->nvcsw;
+		__entry->preemptions = current->nivcsw - s->nivcsw;
+		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
 	),
-	TP_printk("%s %s -> %s %llu ns ret=%d", __get_str(dev),
-		  p2pmig_show_state(__entry->from), p2pmig_show_state(__entry->to),
-		  __entry->ns, __entry->ret)
+	TP_printk("%s %s -> %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u",
+		  __get_str(dev), p2pmig_show_state(__entry->from),
+		  p2pmig_show_state(__entry->to), __entry->ns, __entry->ret,
+		  __entry->sleeps, __entry->preemptions, __entry->mmio)
 );
 
 /* a SET_STATE request, all its arcs together */
 TRACE_EVENT(p2pmig_set_state,
-	TP_PROTO(struct device *d, u32 from, u32 to, u64 ns, int ret),
-	TP_ARGS(d, from, to, ns, ret),
+	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
+		 int ret),
+	TP_ARGS(d, from, to, s, ret),
 	TP_STRUCT__entry(
 		__string(dev, dev_name(d))
 		__field(u32, from)
 		__field(u32, to)
 		__field(u64, ns)
 		__field(int, ret)
+		__field(u32, sleeps)
+		__field(u32, preemptions)
+		__field(u32, mmio)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
 		__entry->from = from;
 		__entry->to = to;
-		__entry->ns = ns;
+		__entry->ns = ktime_get_ns() - s->ns;
 		__entry->ret = ret;
+		__entry->sleeps = current->nvcsw - s->nvcsw;
+		__entry->preemptions = current->nivcsw - s->nivcsw;
+		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
 	),
-	TP_printk("%s %s => %s %llu ns ret=%d", __get_str(dev),
-		  p2pmig_show_state(__entry->from), p2pmig_show_state(__entry->to),
-		  __entry->ns, __entry->ret)
+	TP_printk("%s %s => %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u",
+		  __get_str(dev), p2pmig_show_state(__entry->from),
+		  p2pmig_show_state(__entry->to), __entry->ns, __entry->ret,
+		  __entry->sleeps, __entry->preemptions, __entry->mmio)
 );
 
 /* stream bytes through a data_fd: read (save) or written (resume) */
 TRACE_EVENT(p2pmig_stream,
-	TP_PROTO(struct device *d, bool save, size_t bytes, u64 total, u64 ns),
-	TP_ARGS(d, save, bytes, total, ns),
+	TP_PROTO(struct device *d, bool save, size_t bytes, u64 total,
+		 const struct p2pmig_span *s),
+	TP_ARGS(d, save, bytes, total, s),
 	TP_STRUCT__entry(
 		__string(dev, dev_name(d))
 		__field(bool, save)
 		__field(size_t, bytes)
 		__field(u64, total)
 		__field(u64, ns)
+		__field(u32, sleeps)
+		__field(u32, preemptions)
+		__field(u32, mmio)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
 		__entry->save = save;
 		__entry->bytes = bytes;
 		__entry->total = total;
-		__entry->ns = ns;
+		__entry->ns = ktime_get_ns() - s->ns;
+		__entry->sleeps = current->nvcsw - s->nvcsw;
+		__entry->preemptions = current->nivcsw - s->nivcsw;
+		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
 	),
-	TP_printk("%s %s %zu bytes (%llu in all) %llu ns", __get_str(dev),
-		  __entry->save ? "read" : "written", __entry->bytes,
-		  __entry->total, __entry->ns)
+	TP_printk("%s %s %zu bytes (%llu in all) %llu ns sleeps=%u preemptions=%u mmio=%u",
+		  __get_str(dev), __entry->save ? "read" : "written",
+		  __entry->bytes, __entry->total, __entry->ns, __entry->sleeps,
+		  __entry->preemptions, __entry->mmio)
 );
 
 /* a step of a backend inside an arc or a data_fd write (e.g. "replay") */
 TRACE_EVENT(p2pmig_step,
-	TP_PROTO(struct device *d, const char *what, u64 ns, int ret),
-	TP_ARGS(d, what, ns, ret),
+	TP_PROTO(struct device *d, const char *what, const struct p2pmig_span *s,
+		 int ret),
+	TP_ARGS(d, what, s, ret),
 	TP_STRUCT__entry(
 		__string(dev, dev_name(d))
 		__array(char, what, 16)
 		__field(u64, ns)
 		__field(int, ret)
+		__field(u32, sleeps)
+		__field(u32, preemptions)
+		__field(u32, mmio)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
 		strscpy(__entry->what, what, sizeof(__entry->what));
-		__entry->ns = ns;
+		__entry->ns = ktime_get_ns() - s->ns;
 		__entry->ret = ret;
+		__entry->sleeps = current->nvcsw - s->nvcsw;
+		__entry->preemptions = current->nivcsw - s->nivcsw;
+		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
 	),
-	TP_printk("%s %s %llu ns ret=%d", __get_str(dev), __entry->what,
-		  __entry->ns, __entry->ret)
+	TP_printk("%s %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u", __get_str(dev),
+		  __entry->what, __entry->ns, __entry->ret, __entry->sleeps,
+		  __entry->preemptions, __entry->mmio)
 );
 
 /* a guest access to the trapped part of BAR0 (value as seen by the guest) */

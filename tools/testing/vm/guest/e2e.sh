@@ -228,23 +228,41 @@ e2e_replay_order() {
 
 # e2e_arcs <trace file>: each SET_STATE request (and under it the arcs it
 # took, when there were several) and data_fd transfer with its duration, in
-# microseconds
+# microseconds; after each, the backend's steps inside it, if any
 e2e_arcs() {
 	awk '
 	function at(name) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
+	function steps(d) { if (st[d] != "") print "    steps:" st[d]; st[d] = "" }
+	# " (70 MMIO, slept 2x, preempted 1x)": BAR0 accesses by p2pmig,
+	# and whether the span was off the CPU meanwhile
+	function off() {
+		s = ""
+		for (k = 1; k <= NF; k++) {
+			if ($k ~ /^mmio=[1-9]/) s = s sprintf(", %d MMIO", substr($k, 6))
+			if ($k ~ /^sleeps=[1-9]/) s = s sprintf(", slept %dx", substr($k, 8))
+			if ($k ~ /^preemptions=[1-9]/) s = s sprintf(", preempted %dx", substr($k, 13))
+		}
+		return s == "" ? "" : " (" substr(s, 3) ")"
+	}
+	/p2pmig_step:/ {
+		i = at("p2pmig_step:"); d = $(i + 1)
+		st[d] = st[d] sprintf(" %s %d us%s", $(i + 2), $(i + 3) / 1000, off())
+	}
 	/p2pmig_arc:/ {
 		i = at("p2pmig_arc:"); d = $(i + 1)
-		arcs[d, ++n[d]] = sprintf("    %s -> %s %d us", $(i + 2), $(i + 4), $(i + 5) / 1000)
+		arcs[d, ++n[d]] = sprintf("    %s -> %s %d us%s", $(i + 2), $(i + 4), $(i + 5) / 1000, off())
 	}
 	/p2pmig_set_state:/ {
 		i = at("p2pmig_set_state:"); d = $(i + 1)
-		printf "%s: %s -> %s %d us\n", d, $(i + 2), $(i + 4), $(i + 5) / 1000
+		printf "%s: %s -> %s %d us%s\n", d, $(i + 2), $(i + 4), $(i + 5) / 1000, off()
 		for (j = 1; n[d] > 1 && j <= n[d]; j++) print arcs[d, j]
 		n[d] = 0
+		steps(d)
 	}
 	/p2pmig_stream:/ {
-		i = at("p2pmig_stream:")
-		printf "%s: %s %s bytes %d us\n", $(i + 1), $(i + 2), $(i + 3), $(i + 8) / 1000
+		i = at("p2pmig_stream:"); d = $(i + 1)
+		printf "%s: %s %s bytes %d us%s\n", d, $(i + 2), $(i + 3), $(i + 8) / 1000, off()
+		steps(d)
 	}' "$1"
 }
 
