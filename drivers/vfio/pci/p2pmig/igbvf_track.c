@@ -545,11 +545,12 @@ int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
 	struct igbvf_track_piece pc = {};
 	u64 first, last, lo, hi, n;
 	unsigned int rs, re;
-	bool logging;
+	bool logging, drop;
 	int ret;
 
 	if (!len || iova + (len - 1) < iova)
 		return -EINVAL;
+	drop = p2pmig_inject(p2p, P2PMIG_INJECT_LOG_DROP);
 	ret = sync_all(p2p, t);
 	if (ret)
 		return ret;
@@ -579,8 +580,9 @@ int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
 		mutex_unlock(&t->lock);
 		if (ret)
 			break;
-		for_each_set_bitrange(rs, re, pc.bits, n)
-			set(arg, (pc.first + rs) << pc.shift, (u64)(re - rs) << pc.shift);
+		if (!drop)	/* the tests' negative control: see p2pmig.h */
+			for_each_set_bitrange(rs, re, pc.bits, n)
+				set(arg, (pc.first + rs) << pc.shift, (u64)(re - rs) << pc.shift);
 		if (last - pc.first < n)
 			break;
 		if (fatal_signal_pending(current)) {

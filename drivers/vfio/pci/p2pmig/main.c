@@ -995,8 +995,15 @@ static struct dentry *p2pmig_debugfs_root;
 /*
  * Fault injection for the tests: inject_quiesce holds how many of the
  * next quiesces fail (as if a queue never stopped), so that the recovery
- * of paths only real hardware takes can be tested on QEMU's model.
+ * of paths only real hardware takes can be tested on QEMU's model;
+ * inject_log_drop how many of the next DMA log reports drop every page
+ * (the negative control of the dirty tracking tests).
  */
+static const char * const p2pmig_inject_names[P2PMIG_NR_INJECT] = {
+	[P2PMIG_INJECT_QUIESCE] = "inject_quiesce",
+	[P2PMIG_INJECT_LOG_DROP] = "inject_log_drop",
+};
+
 static int inject_get(void *data, u64 *val)
 {
 	*val = atomic_read(data);
@@ -1015,11 +1022,14 @@ DEFINE_DEBUGFS_ATTRIBUTE(inject_fops, inject_get, inject_set, "%llu\n");
 
 static void p2pmig_debugfs_init(struct p2pmig_device *p2p)
 {
+	int i;
+
 	if (IS_ERR_OR_NULL(p2pmig_debugfs_root))
 		return;
 	p2p->debugfs = debugfs_create_dir(pci_name(p2p->core.pdev), p2pmig_debugfs_root);
-	debugfs_create_file_unsafe("inject_quiesce", 0600, p2p->debugfs,
-				   &p2p->inject[P2PMIG_INJECT_QUIESCE], &inject_fops);
+	for (i = 0; i < P2PMIG_NR_INJECT; i++)
+		debugfs_create_file_unsafe(p2pmig_inject_names[i], 0600, p2p->debugfs,
+					   &p2p->inject[i], &inject_fops);
 }
 
 static int p2pmig_probe(struct pci_dev *pdev, const struct pci_device_id *id)

@@ -28,14 +28,18 @@ struct p2pmig_file;
 /**
  * enum p2pmig_inject - failures the tests can inject (debugfs)
  * @P2PMIG_INJECT_QUIESCE: a quiesce finds a queue that does not stop
+ * @P2PMIG_INJECT_LOG_DROP: a DMA log report hands no page to the core (a
+ *	tracker that misses writes: the tests' negative control)
  * @P2PMIG_NR_INJECT: their number
  *
  * /sys/kernel/debug/p2pmig/<device>/inject_* hold how many of the next
  * calls fail; paths that real hardware takes rarely (a queue held up by
- * pause frames) can so be tested on QEMU's model.
+ * pause frames) can so be tested on QEMU's model, and the tests can show
+ * that they would catch a broken tracker.
  */
 enum p2pmig_inject {
 	P2PMIG_INJECT_QUIESCE,
+	P2PMIG_INJECT_LOG_DROP,
 	P2PMIG_NR_INJECT,
 };
 

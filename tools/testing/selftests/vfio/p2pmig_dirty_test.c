@@ -12,8 +12,10 @@
  * whose bytes changed must have been reported: 0 misses, asserted.  The
  * over-reporting ratio is printed.
  *
- * Also: the logging calls' errors, and a reset during logging (every page
- * is reported once after it, since what the VF did is no longer known).
+ * Also: the logging calls' errors, a reset during logging (every page is
+ * reported once after it, since what the VF did is no longer known), and
+ * the oracle's negative control: a tracker that drops its reports (a
+ * debugfs injection) must show missed pages.
  *
  * Needs P2PMIG_VF_A and P2PMIG_VF_B (one PF) bound to p2pmig, and a kernel
  * that has DMA logging (iova_bitmap: 6.1's vfio, or CONFIG_IOMMUFD_DRIVER);
@@ -232,10 +234,17 @@ FIXTURE_SETUP(dirty)
 FIXTURE_TEARDOWN(dirty)
 {
 	struct bed *b = &self->b;
+	char path[160];
 	int i;
 
-	if (b->opened[0])
+	if (b->opened[0]) {
+		/* a failed negative control must not leave reports dropped */
+		snprintf(path, sizeof(path), "/sys/kernel/debug/p2pmig/%s/inject_log_drop",
+			 b->dev[0].bdf);
+		if (!access(path, W_OK))
+			sysfs_write(path, "0");
 		log_stop(b->dev[0].fd);
+	}
 	for (i = 1; i >= 0; i--)
 		if (b->up[i])
 			igbvf_user_fini(&b->vf[i]);
@@ -542,6 +551,44 @@ TEST_F(dirty, logging_refuses_a_second_start_and_a_report_without_one)
 	/* and logging starts again after a stop */
 	ASSERT_EQ(0, log_start(b->dev[0].fd, &r, 1, PAGE));
 	EXPECT_EQ(0, log_stop(b->dev[0].fd));
+}
+
+/*
+ * The oracle's negative control: with p2pmig told (debugfs) to drop what
+ * its reports would hand over, the same traffic must show missed pages.
+ */
+TEST_F(dirty, oracle_catches_a_tracker_that_drops_its_reports)
+{
+	const struct vfio_device_feature_dma_logging_range r[] = {
+		{ IOVA_X, X_PAGES * PAGE }, { IOVA_AREA, AREA_LEN },
+	};
+	struct bed *b = &self->b;
+	unsigned int round, k;
+	char path[160];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/p2pmig/%s/inject_log_drop",
+		 b->dev[0].bdf);
+	if (access(path, W_OK))
+		SKIP(return, "no %s (debugfs not mounted?)", path);
+	ASSERT_EQ(0, configure(b, RING_A, 128, 2));
+	ASSERT_EQ(0, refill(b, false));
+	snapshot(b);
+	ASSERT_EQ(0, log_start(b->dev[0].fd, r, 2, PAGE));
+	ASSERT_EQ(0, sysfs_write(path, "1000"));
+	for (round = 0; round < 4; round++) {
+		ASSERT_EQ(0, refill(b, false));
+		k = 1 + b->nd / 4;
+		ASSERT_EQ(0, send_frames(b, 1, k));
+		EXPECT_LT(0, receive(b, k, 5000));
+		check(_metadata, b);
+	}
+	ASSERT_EQ(0, sysfs_write(path, "0"));
+	TH_LOG("with every report dropped: pages changed %llu, reported %llu, missed %llu",
+	       (unsigned long long)b->changed, (unsigned long long)b->reported,
+	       (unsigned long long)b->misses);
+	EXPECT_EQ(0, b->reported);
+	EXPECT_LT(0, b->misses);
+	ASSERT_EQ(0, log_stop(b->dev[0].fd));
 }
 
 TEST_F(dirty, a_reset_while_logging_reports_every_page_once)
