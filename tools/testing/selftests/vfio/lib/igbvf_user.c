@@ -129,9 +129,65 @@ static int rd(struct igbvf_user *u, unsigned int off, uint32_t *val)
 	return vfio_bar0_read32(u->dev, off, val);
 }
 
+/* BAR0 pages of the queue registers (RX at 0x2800, TX at 0x3800) */
+#define QREGS		0x2000
+#define QREGS_LEN	0x2000
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static int wr(struct igbvf_user *u, unsigned int off, uint32_t val)
 {
-	return vfio_bar0_write32(u->dev, off, val);
+	bool doorbell = off == RDT(0) || off == TDT(0);
+	uint64_t t0 = doorbell ? now_ns() : 0;
+	int ret = 0;
+
+	if (u->qregs && off >= QREGS && off < QREGS + QREGS_LEN)
+		u->qregs[(off - QREGS) / 4] = val;
+	else
+		ret = vfio_bar0_write32(u->dev, off, val);
+	if (doorbell) {
+		u->doorbell_ns += now_ns() - t0;
+		u->doorbells++;
+	}
+	return ret;
+}
+
+static void unmap_queue_regs(struct igbvf_user *u)
+{
+	if (u->qregs)
+		munmap((void *)u->qregs, QREGS_LEN);
+	u->qregs = NULL;
+}
+
+int igbvf_user_tail_write(struct igbvf_user *u, unsigned int off, uint32_t val)
+{
+	if (off != RDT(0) && off != TDT(0))
+		return -EINVAL;
+	return wr(u, off, val);
+}
+
+int igbvf_user_map_queue_regs(struct igbvf_user *u)
+{
+	const struct vfio_region_info *r = &u->dev->region[VFIO_PCI_BAR0_REGION_INDEX];
+	void *p;
+	int ret;
+
+	ret = vfio_region_mmappable(u->dev, VFIO_PCI_BAR0_REGION_INDEX, QREGS, QREGS_LEN);
+	if (ret <= 0)
+		return ret ? ret : -EPERM;
+	unmap_queue_regs(u);
+	p = mmap(NULL, QREGS_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, u->dev->fd,
+		 r->offset + QREGS);
+	if (p == MAP_FAILED)
+		return -errno;
+	u->qregs = p;
+	return 0;
 }
 
 /* ---- mailbox ---- */
@@ -607,6 +663,7 @@ void igbvf_user_fini(struct igbvf_user *u)
 	}
 	u->mem = NULL;
 	u->mem_len = 0;
+	unmap_queue_regs(u);
 	for (i = 0; i < IGBVF_USER_NR_VEC; i++) {
 		if (u->efd[i] >= 0)
 			close(u->efd[i]);
@@ -627,6 +684,7 @@ int igbvf_user_move_to(struct igbvf_user *u, struct vfio_dev *dev)
 	 */
 	if (u->dev && u->dev != dev && u->dev->fd >= 0)
 		vfio_irq_disable(u->dev, VFIO_PCI_MSIX_IRQ_INDEX);
+	unmap_queue_regs(u);
 	u->dev = dev;
 	/* the R2C bits we remembered belong to the old function */
 	u->mbx_r2c = 0;

@@ -89,6 +89,12 @@ struct igbvf_user {
 	uint64_t tx_done;		/* reported done (DD) by the device */
 	uint64_t rx_frames;		/* returned by igbvf_user_recv() */
 	uint64_t rx_errors;		/* received but dropped: errors, too big */
+
+	/* doorbells (RDT and TDT of queue 0): how many, and the time they took */
+	uint64_t doorbells;
+	uint64_t doorbell_ns;
+	/* the queue registers' pages mapped, or NULL: igbvf_user_map_queue_regs() */
+	volatile uint32_t *qregs;
 };
 
 /* What the device's ring registers say (q0), for continuity checks. */
@@ -123,6 +129,17 @@ void igbvf_user_fini(struct igbvf_user *u);
  * device that owns the container open while @u is in use.
  */
 int igbvf_user_move_to(struct igbvf_user *u, struct vfio_dev *dev);
+
+/*
+ * Map the pages of BAR0 that hold the queue registers and write them
+ * through the mapping from now on, as a guest whose VF pages are mmapped
+ * does (benchmarks).  -EPERM if the region's sparse mmap areas leave those
+ * pages out (p2pmig traps them for device dirty tracking).  Undone by
+ * igbvf_user_move_to() and igbvf_user_fini().
+ */
+int igbvf_user_map_queue_regs(struct igbvf_user *u);
+/* Write @val to a tail register (RDT or TDT of queue 0), counted and timed. */
+int igbvf_user_tail_write(struct igbvf_user *u, unsigned int off, uint32_t val);
 
 /*
  * One VF->PF mailbox transaction as a guest driver does it: take VFU,

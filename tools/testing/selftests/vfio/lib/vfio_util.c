@@ -298,6 +298,39 @@ int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val)
 	return region_rw(d, VFIO_PCI_BAR0_REGION_INDEX, true, off, &val, 4);
 }
 
+int vfio_region_mmappable(struct vfio_dev *d, unsigned int index, uint64_t off,
+			  uint64_t len)
+{
+	uint64_t buf[512] = { 0 };
+	struct vfio_region_info *info = (void *)buf;
+	struct vfio_region_info_cap_sparse_mmap *sparse = NULL;
+	struct vfio_info_cap_header *cap;
+	uint32_t at, i;
+
+	info->argsz = sizeof(buf);
+	info->index = index;
+	if (ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, info))
+		return neg_errno();
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_MMAP) || off + len > info->size ||
+	    off + len < off)
+		return 0;
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return 1;
+	for (at = info->cap_offset; at && at + sizeof(*cap) <= sizeof(buf); at = cap->next) {
+		cap = (void *)((char *)buf + at);
+		if (cap->id == VFIO_REGION_INFO_CAP_SPARSE_MMAP)
+			sparse = (void *)cap;
+	}
+	if (!sparse)
+		return 1;
+	for (i = 0; i < sparse->nr_areas; i++)
+		if ((char *)&sparse->areas[i + 1] <= (char *)buf + sizeof(buf) &&
+		    off >= sparse->areas[i].offset &&
+		    off + len <= sparse->areas[i].offset + sparse->areas[i].size)
+			return 1;
+	return 0;
+}
+
 int vfio_dma_map(int container, uint64_t iova, void *va, size_t len)
 {
 	struct vfio_iommu_type1_dma_map map = {

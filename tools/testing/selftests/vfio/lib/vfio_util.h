@@ -44,6 +44,13 @@ int vfio_bar0_read32(struct vfio_dev *d, unsigned int off, uint32_t *val);
 int vfio_bar0_write32(struct vfio_dev *d, unsigned int off, uint32_t val);
 /* a BAR0 register's value, or ~0 if it cannot be read */
 uint32_t vfio_bar0_reg(struct vfio_dev *d, unsigned int off);
+/*
+ * May [@off, @off + @len) of region @index be mmapped and used: 1 if the
+ * region offers mmap and the range lies in one of its sparse mmap areas
+ * (or it has none), 0 if not, or a negative errno.
+ */
+int vfio_region_mmappable(struct vfio_dev *d, unsigned int index, uint64_t off,
+			  uint64_t len);
 
 /* IOMMU mappings in a type1 container: @va and @len page aligned */
 int vfio_dma_map(int container, uint64_t iova, void *va, size_t len);
