@@ -11,8 +11,15 @@
 #                        the igbvf record validation behind it (figures per
 #                        target: executions/s, coverage, crashes)
 #
+#   QEMU=/path/to/qemu-system-x86_64 (demo, check, bench): the QEMU that the
+#   end-to-end scenarios run inside the test bed as the VFIO client, e.g. a
+#   QEMU developer's own build; by default Debian's.
+#
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm
+ifneq ($(QEMU),)
+export P2PMIG_QEMU := $(abspath $(QEMU))
+endif
 
 .PHONY: all modules clean check demo deps selftests bench fuzz
 

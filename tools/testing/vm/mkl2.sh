@@ -2,29 +2,38 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkl2.sh: the kit the test bed guest (L1) needs to run a nested guest (L2)
-# with an assigned VF, shared into L1 over 9p: the host's QEMU with its
-# libraries and firmware (L1 runs it through the copied dynamic loader), the
-# main test bed kernel, and an L2 initramfs with busybox, Linux's igbvf
-# driver and a ping reporter (l2/init).
+# with an assigned VF, shared into L1 over 9p: a QEMU with its libraries
+# and firmware (L1 runs it through the copied dynamic loader), the main
+# test bed kernel, and an L2 initramfs with busybox, Linux's igbvf driver
+# and a ping reporter (l2/init).
 #
-# Output: build/l2kit/
+# The QEMU is P2PMIG_QEMU (`make ... QEMU=/path/to/qemu-system-x86_64`: an
+# installed QEMU or one in its build tree) or else the host's (Debian's).
+# Its firmware is looked for beside it (a build tree's pc-bios/, an
+# install's share/qemu/), then in Debian's packages.
+#
+# Output: build/l2kit/ (its qemu-version file names the QEMU)
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions
 kver=$K_TESTBED
 KIMAGE=$(kimage "$kver")
 kit=$BUILD/l2kit
-qemu=$(command -v qemu-system-x86_64)
+qemu=${P2PMIG_QEMU:-$(command -v qemu-system-x86_64)}
+[ -x "$qemu" ] && "$qemu" --version >/dev/null 2>&1 ||
+	{ echo "mkl2: $qemu is not a QEMU that runs here (P2PMIG_QEMU / QEMU=)" >&2; exit 1; }
+bindir=$(dirname "$(readlink -f "$qemu")")
 
 rm -rf "$kit"
 mkdir -p "$kit"/{bin,lib,share/qemu,l2}
-cp "$qemu" "$kit/bin/"
+cp "$qemu" "$kit/bin/qemu-system-x86_64"
+echo "$("$qemu" --version | head -1) ($qemu)" >"$kit/qemu-version"
 ldd "$qemu" | awk '$3 ~ /^\// { print $3 }' | xargs -I{} cp -L {} "$kit/lib/"
 cp -L "$(ldd "$qemu" | awk '$1 ~ /ld-linux/ { print $1 }')" "$kit/lib/ld-linux.so"
 # firmware: SeaBIOS and the option ROMs QEMU loads for -kernel
 for f in bios-256k.bin kvmvapic.bin linuxboot.bin linuxboot_dma.bin pvh.bin \
 	 multiboot.bin multiboot_dma.bin; do
-	for d in /usr/share/qemu /usr/share/seabios; do
+	for d in "$bindir/pc-bios" "$bindir/../share/qemu" /usr/share/qemu /usr/share/seabios; do
 		[ -f "$d/$f" ] && cp -L "$d/$f" "$kit/share/qemu/" && break
 	done
 done

@@ -21,6 +21,7 @@ E2E_ADDR0=3		# guest PCI slot of the first VF; the others follow
 
 # e2e_setup: PFs, VFs, p2pmig, the peer address; E2E_PF{0,1}, E2E_ETH{0,1}
 e2e_setup() {
+	echo "# QEMU of the scenarios (L2): $(cat "$L2KIT/qemu-version" 2>/dev/null)"
 	testbed_setup 4 || return 1
 	install_p2pmig ./p2pmig.ko || return 1
 	E2E_ETH0=$(pf_netdev "$PF0")
