@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-results.sh <bench.out> <payload status> <seconds> [<commit>]:
+# bench-results.sh <bench.out> <status> <seconds> [<commit> [<bench-dirty.out> <status>]]:
 # bench/RESULTS.md on stdout, written from one `make bench` run's output
 # (bench.sh calls it; <commit> is what the run was built from, by default
-# HEAD now): a header saying when, on what and from which commit, the QEMU
-# scenarios' table as the run printed it, and the arc benchmark's medians
+# HEAD now; a status "-" means that part did not run): a header saying
+# when, on what and from which commit, the QEMU scenarios' table as the run
+# printed it, the Linux guest with and without device dirty tracking and
+# without a VF, the doorbell benchmark, and the arc benchmark's medians
 # with its whole output.  Nothing in it is edited by hand.
 set -uo pipefail
 . "$(dirname "$0")/config.sh"
@@ -20,13 +22,26 @@ fi
 load_versions || exit 1
 
 out=$1 status=$2 secs=$3
-[ -r "$out" ] || { echo "bench-results: no $out" >&2; exit 1; }
 commit=${4:-$("$VM/bench-results.sh" --commit)}
+dout=${5:-/dev/null} dstatus=${6:--}
+[ "$status" = - ] && out=/dev/null
+[ "$dstatus" = - ] && dout=/dev/null
+for f in "$out" "$dout"; do
+	[ -r "$f" ] || { echo "bench-results: no $f" >&2; exit 1; }
+done
 qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -1)
+l2qemu=$(cat "$BUILD/l2kit/qemu-version" 2>/dev/null)
 scenarios=$(grep -E '^\|' "$out")
-nscen=$(printf '%s\n' "$scenarios" | grep -cE '^\| [a-z0-9-]+ \| (pass|fail) ')
-nfail=$(printf '%s\n' "$scenarios" | grep -cE '^\| [a-z0-9-]+ \| fail ')
+# the dirty-tracking part: its scenario table, then the doorbell benchmark's
+dscen=$(sed -n '/^| scenario /,/^$/p' "$dout" | grep -E '^\|')
+all=$(printf '%s\n%s\n' "$scenarios" "$dscen")
+nscen=$(printf '%s\n' "$all" | grep -cE '^\| [a-z0-9-]+ \| (pass|fail) ')
+nfail=$(printf '%s\n' "$all" | grep -cE '^\| [a-z0-9-]+ \| fail ')
 arc=$(sed -n '/^p2pmig arc benchmark:/,$p' "$out" | grep -v -e '^P2PMIG-EXIT-STATUS' -e '^# ')
+door=$(sed -n '/^p2pmig doorbell benchmark:/,$p' "$dout" | grep -v -e '^P2PMIG-EXIT-STATUS' -e '^# ')
+where=$(grep -E '^#   linux-[a-z0-9-]+: (QEMU checkpoints|[0-9]+ device)' "$dout" | sed 's/^#   //')
+when=$out
+[ "$status" = - ] && when=$dout
 
 cat <<EOF
 <!-- SPDX-License-Identifier: GPL-2.0 -->
@@ -35,16 +50,17 @@ cat <<EOF
 
 | | |
 |---|---|
-| date | $(date -u -r "$out" '+%Y-%m-%d %H:%M UTC') |
+| date | $(date -u -r "$when" '+%Y-%m-%d %H:%M UTC') |
 | git commit | $commit |
-| L1 kernel (test bed) | Debian $K_TESTBED |
-| QEMU (L1 and L2) | ${qemu:-unknown} |
+| L1 kernel (test bed) | Debian $K_TESTBED; Debian $K_61 for device dirty tracking |
+| QEMU of the test bed (L1) | ${qemu:-unknown} |
+| QEMU of the scenarios (L2, the VFIO client) | ${l2qemu:-unknown} |
 | host | $(nproc) CPUs, no KVM: L1 runs under TCG, the L2 guests under TCG inside TCG |
-| run | $((secs / 60)) min $((secs % 60)) s, payload exit status $status; $nscen scenarios, $nfail failed |
+| run | $((secs / 60)) min $((secs % 60)) s; payload exit status $status on the main kernel, $dstatus on $K_61 (- = not run); $nscen scenarios, $nfail failed |
 
 Figures from TCG are slow and noisy (single runs, a shared machine):
 compare rows with each other, not with hardware.  Full output:
-\`build/logs/bench.out\`.
+\`build/logs/bench.out\` and \`build/logs/bench-dirty.out\`.
 
 ## QEMU end-to-end scenarios
 
@@ -65,6 +81,68 @@ if [ -n "$scenarios" ]; then
 	printf '%s\n' "$scenarios"
 else
 	echo "(the run printed no scenario table)"
+fi
+
+cat <<EOF
+
+## Device dirty tracking: a Linux guest's downtime
+
+The Linux guest of the table above (one VF, pinging L1 every 0.2 s,
+switchover-ack) migrated three ways in one boot of the test bed on
+Debian's $K_61 (Debian's 6.12 and 7.x kernels lack
+CONFIG_IOMMUFD_DRIVER, so they offer no DMA logging): with the VF's
+device dirty tracking (QEMU's own \`vfio_device_dirty_tracking_start\`
+trace asserted), with \`dirty_tracking=0\` (the doorbells stay mmapped and
+QEMU falls back to the type1 container, which reports every page dirty),
+and the same guest without a VF (idle).  Goal: a downtime with device
+dirty tracking at most 1.3x the one without a VF.
+
+EOF
+if [ -n "$dscen" ]; then
+	printf '%s\n' "$dscen"
+	printf '%s\n' "$dscen" | awk -F'|' '
+		function num(x) { gsub(/ /, "", x); return x ~ /^[0-9]+$/ ? x + 0 : -1 }
+		function ratio(x) { return x > 0 ? sprintf("%.2fx", x / d["linux-novf"]) : "-" }
+		{ n = $2; gsub(/ /, "", n); d[n] = num($6) }
+		END {
+			if (d["linux-novf"] <= 0) { print "\n(no downtime without a VF: no ratio)"; exit }
+			printf "\nDowntime against the guest without a VF: %s with device dirty tracking, %s with type1.\n",
+				ratio(d["linux-1vf-dirty"]), ratio(d["linux-1vf-type1"])
+		}'
+	if [ -n "$where" ]; then
+		echo
+		echo "Where each downtime went, by QEMU's own trace (vmstate_downtime_checkpoint, _save, _load):"
+		echo
+		echo '```'
+		printf '%s\n' "$where"
+		echo '```'
+	fi
+else
+	echo "(the run printed no table for device dirty tracking)"
+fi
+
+cat <<EOF
+
+## Doorbell benchmark (bench/p2pmig_doorbell_bench.c)
+
+What trapping the queue registers for device dirty tracking costs, on
+$K_61: a doorbell (RDT/TDT write) through p2pmig's trap, through
+vfio-pci-core's region write, and through a mapping (what a guest does
+when the pages stay mmapped), idle and with frames moving between two VFs
+of one PF.  A guest's trapped doorbell also exits to its VMM, which this
+does not count.
+
+EOF
+if [ -n "$door" ]; then
+	printf '%s\n' "$door" | grep -E '^\|'
+	echo
+	echo "The benchmark's whole output:"
+	echo
+	echo '```'
+	printf '%s\n' "$door"
+	echo '```'
+else
+	echo "(the run printed no doorbell benchmark output)"
 fi
 
 cat <<EOF

@@ -35,8 +35,8 @@ sc_result() {	# sc_result <name> <pass|fail> <why>; uses sc_* figures
 sc_dump() {
 	for f in src dst; do
 		[ -f "$L2DIR/$f.log" ] || continue
-		grep -v -e '^vmstate_downtime' -e '^vfio_migration_set_state' \
-			-e '^vfio_load_state_device' "$L2DIR/$f.log" | tail -6 | sed "s/^/#   QEMU $f: /"
+		grep -v -e 'vmstate_downtime' -e 'vfio_migration_set_state' \
+			-e 'vfio_load_state_device' "$L2DIR/$f.log" | tail -6 | sed "s/^/#   QEMU $f: /"
 	done
 	dmesg | grep -iE 'p2pmig|igb|vfio' | tail -8 | sed 's/^/#   kernel: /'
 }
@@ -328,7 +328,7 @@ scenario_linux() {
 	# device dirty tracking asked for (SC_DIRTY=1): QEMU used the VF's
 	# DMA logging, not the container's, by QEMU's own trace
 	if [ "$why" = ok ] && [ "${SC_DIRTY:-0}" = 1 ] &&
-		! grep -q '^vfio_device_dirty_tracking_start' "$L2DIR/src.log"; then
+		! grep -q 'vfio_device_dirty_tracking_start' "$L2DIR/src.log"; then
 		why="QEMU did not start device dirty tracking"
 	fi
 	# switchover-ack: the destination replayed the VF's configuration
@@ -349,4 +349,109 @@ scenario_linux() {
 	fi
 	sc_result "$sl_tag" fail "$why"
 	return 1
+}
+
+# scenario_linux_novf [name]: the same Linux guest without any VF, idle,
+# migrated the same way (the benchmark's baseline for the downtime)
+scenario_linux_novf() {
+	sl_tag=${1:-linux-novf}
+	sc_reset
+	E2E_PING_SECS=${SC_PING_SECS:-150}
+	E2E_L2_ARGS=p2pmig.novf=1
+	why=ok
+	if ! e2e_start_guest src "$PF0" 0 linux ""; then
+		why="QEMU did not start"
+	elif ! l2_wait_serial src L2-READY 900; then
+		why="the guest did not boot"
+	else
+		e2e_start_guest dst "$PF1" 0 linux "" -incoming defer
+		sleep 2
+		sc_migrate "$SC_ACK"
+		if [ "$sc_status" != completed ]; then
+			why="migration $sc_status: $(sc_qemu_error)"
+		elif ! sc_running dst; then
+			why="the guest does not run on the destination"
+		fi
+	fi
+	l2_quit src
+	l2_quit dst
+	E2E_L2_ARGS=
+	sc_dev=-
+	[ "$why" = ok ] && { sc_result "$sl_tag" pass "no VF"; return 0; }
+	sc_result "$sl_tag" fail "$why"
+}
+
+# sc_downtime_report <name>: where the last migration's downtime went, by
+# QEMU's own trace (needs E2E_TRACES with -trace vmstate_downtime_checkpoint
+# and -msg timestamp=on): its checkpoints in ms after the source stopped
+# the guest, and the longest device saves and loads, as "#   " lines
+sc_downtime_report() {
+	cat "$L2DIR/src.log" "$L2DIR/dst.log" 2>/dev/null | tr -d '\r' | awk -v name="$1" '
+	function ts(l) { sub(/:.*/, "", l); sub(/^[0-9]+@/, "", l); return l + 0 }
+	/vmstate_downtime_checkpoint / {
+		t = ts($0)
+		if ($NF == "src-downtime-start") start = t	# the last migration
+		n++; cps[n] = $NF; at[n] = t
+	}
+	/vmstate_downtime_(save|load) / {
+		m++; st[m] = /_save / ? "save" : "load"; mt[m] = ts($0)
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^idstr=/) id[m] = substr($i, 7)
+			if ($i ~ /^downtime=/) us[m] = substr($i, 10) + 0
+		}
+	}
+	END {
+		if (!start) { printf "#   %s: QEMU traced no downtime checkpoints\n", name; exit }
+		line = ""
+		for (i = 1; i <= n; i++)
+			if (at[i] >= start)
+				line = line sprintf(" %s %.1f,", cps[i], (at[i] - start) * 1000)
+		printf "#   %s: QEMU checkpoints (ms after src-downtime-start):%s\n", name, line
+		for (s = 0; s < 2; s++) {
+			side = s ? "load" : "save"; sum = 0; k = 0
+			for (i = 1; i <= m; i++)
+				if (st[i] == side && mt[i] >= start) { sum += us[i]; k++; o[k] = i }
+			# the three longest, by selection
+			top = ""
+			for (j = 1; j <= 3 && j <= k; j++) {
+				b = j
+				for (i = j + 1; i <= k; i++) if (us[o[i]] > us[o[b]]) b = i
+				x = o[j]; o[j] = o[b]; o[b] = x
+				top = top sprintf(" %s %.1f ms,", id[o[j]], us[o[j]] / 1000)
+			}
+			printf "#   %s: %d device %ss, %.1f ms in all; longest:%s\n", name, k, side, sum / 1000, top
+		}
+	}'
+}
+
+# sc_bench_run <scenario...>: run a scenario for a benchmark, keeping its
+# RESULT lines in $SC_BENCH_RES; prints them, its "#   " lines and
+# p2pmig's arcs in its last migration.  Returns 1 if it failed (busybox sh
+# has no pipefail: the status is taken from a file, not a pipe).
+sc_bench_run() {
+	rm -f "$L2DIR/trace"
+	"$@" >"$L2DIR/scenario.out" 2>&1
+	r=$?
+	cat "$L2DIR/scenario.out" >>"$SC_BENCH_RES"
+	grep "^RESULT" "$L2DIR/scenario.out" ||
+		{ echo "RESULT $1 verdict=fail why=reported nothing" | tee -a "$SC_BENCH_RES"; r=1; }
+	grep -q '^RESULT .* verdict=fail ' "$L2DIR/scenario.out" && r=1
+	grep '^#   ' "$L2DIR/scenario.out"
+	[ $r != 0 ] && echo "# bench: failed (status $r): $(sed -n 's/^RESULT \([^ ]*\) verdict=fail.*/\1/p' \
+		"$L2DIR/scenario.out" | tr '\n' ' ')"
+	[ -f "$L2DIR/trace" ] && e2e_arcs "$L2DIR/trace" | sed 's/^/#   /'
+	return $r
+}
+
+# sc_bench_table: the RESULT lines of $SC_BENCH_RES as a Markdown table
+sc_bench_table() {
+	echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | ping (answered/sent, longest gap) | note |"
+	echo "|---|---|---|---:|---:|---:|---|---|"
+	grep '^RESULT' "$SC_BENCH_RES" | sed 's/^RESULT //' | awk '{
+		split("", v); name = $1; n = split($0, f, " ")
+		for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = substr(f[i], length(kv[1]) + 2) }
+		why = $0; sub(/.* why=/, "", why)
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, v["verdict"], v["status"],
+		       v["total_ms"], v["downtime_ms"], v["device_us"], v["ping"], why
+	}'
 }

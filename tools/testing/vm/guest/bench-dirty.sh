@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Payload of `make bench`'s second part, on a test bed kernel with DMA
+# logging (Debian's 6.1): the Linux guest of scenarios.sh migrated three
+# ways in one run - its VF with device dirty tracking, its VF with
+# dirty_tracking=0 (QEMU falls back to the type1 container, which reports
+# every page dirty), and no VF at all - with where QEMU says each downtime
+# went; then the doorbell benchmark (the cost of trapping the queue
+# registers).
+. /testbed/lib.sh
+. /testbed/l2lib.sh
+. /testbed/e2e.sh
+. /testbed/scenarios.sh
+
+e2e_setup || exit 1
+rc=0
+[ -x "$L2KIT/bin/qemu-system-x86_64" ] || { echo "# no L2 kit shared: no QEMU scenarios"; exit 1; }
+mkdir -p "$L2DIR"
+# QEMU's downtime checkpoints, with the time of each trace line
+E2E_TRACES="$E2E_TRACES -trace vmstate_downtime_checkpoint -msg timestamp=on"
+SC_PING_SECS=${SC_PING_SECS:-60}
+SC_BENCH_RES=$L2DIR/bench.results
+: >"$SC_BENCH_RES"
+PARAM=/sys/module/p2pmig/parameters/dirty_tracking
+
+# run <name> <scenario...>: a scenario, then where its downtime went
+run() {
+	n=$1
+	shift
+	sc_bench_run "$@" || rc=1
+	sc_downtime_report "$n"
+}
+echo 1 >$PARAM
+# shellcheck disable=SC2034	# read by scenario_linux
+SC_DIRTY=1
+run linux-1vf-dirty scenario_linux "$SC_ACK" "" linux-1vf-dirty
+unset SC_DIRTY
+# read when a VF is bound: the scenario binds its VFs again
+echo 0 >$PARAM
+run linux-1vf-type1 scenario_linux "$SC_ACK" "" linux-1vf-type1
+echo 1 >$PARAM
+run linux-novf scenario_linux_novf linux-novf
+
+echo
+sc_bench_table
+echo
+
+P2PMIG_VF_A=$(vf_of "$PF0" 0)
+P2PMIG_VF_B=$(vf_of "$PF0" 1)
+export P2PMIG_VF_A P2PMIG_VF_B
+for vf in $P2PMIG_VF_A $P2PMIG_VF_B; do
+	bind_dev "$vf" p2pmig || exit 1
+done
+./bench/p2pmig_doorbell_bench || { echo "# bench: p2pmig_doorbell_bench failed"; rc=1; }
+kernel_log_is_clean || { echo "# bench: the kernel log has a WARN, BUG, Oops or checker report"; rc=1; }
+exit $rc
