@@ -165,7 +165,16 @@ static void rx_sync(struct p2pmig_device *p2p, struct igbvf_track *t, u32 q)
 	ndesc = ring_descs(c0.len);
 	if (grow(t, q, ndesc))
 		return;
-	if (ndesc && c0.head < ndesc && t0 < ndesc) {
+	/*
+	 * A tail beyond the ring: what the device fetches is not known (QEMU's
+	 * model takes the ring as empty, the 82576 datasheet does not say).
+	 */
+	if (ndesc && t0 >= ndesc) {
+		dev_dbg(p2pmig_dev(p2p), "RX ring %u: tail %u beyond its %u descriptors: queue stays lost\n",
+			q, t0, ndesc);
+		return;
+	}
+	if (ndesc && c0.head < ndesc) {
 		n = (t0 + ndesc - c0.head) % ndesc;
 		if (n && read_ring(p2p, c0.base, ndesc, c0.head, n, rx->descs)) {
 			dev_dbg(p2pmig_dev(p2p), "RX ring %u at %#llx unreadable: queue stays lost\n",
