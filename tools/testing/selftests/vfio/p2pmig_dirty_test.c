@@ -53,6 +53,12 @@
 #define NR_PAGES	(AREA_PAGES + X_PAGES)
 #define ROUNDS		48
 #define ETHERTYPE	0x88b5
+/*
+ * Seconds a test may take: the harness's 30 s default is too short for the
+ * traffic test on the debug kernel (KASAN, lockdep) under TCG, and a test
+ * killed on timeout leaves its VFs closing while the next one opens them.
+ */
+#define DIRTY_TIMEOUT	600
 
 #define SRRCTL_DROP_EN		(1u << 31)
 #define SRRCTL_ADV_ONEBUF	(1u << 25)
@@ -467,7 +473,7 @@ static uint64_t check(struct __test_metadata *_metadata, struct bed *b)
 	return misses;
 }
 
-TEST_F(dirty, every_page_the_vf_writes_is_reported)
+TEST_F_TIMEOUT(dirty, every_page_the_vf_writes_is_reported, DIRTY_TIMEOUT)
 {
 	struct bed *b = &self->b;
 	static const unsigned int sizes[] = { 64, 128, 256 };
@@ -533,7 +539,7 @@ TEST_F(dirty, every_page_the_vf_writes_is_reported)
 	ASSERT_EQ(0, log_stop(b->dev[0].fd));
 }
 
-TEST_F(dirty, logging_refuses_a_second_start_and_a_report_without_one)
+TEST_F_TIMEOUT(dirty, logging_refuses_a_second_start_and_a_report_without_one, DIRTY_TIMEOUT)
 {
 	struct bed *b = &self->b;
 	const struct vfio_device_feature_dma_logging_range r = { IOVA_AREA, AREA_LEN };
@@ -557,7 +563,7 @@ TEST_F(dirty, logging_refuses_a_second_start_and_a_report_without_one)
  * The oracle's negative control: with p2pmig told (debugfs) to drop what
  * its reports would hand over, the same traffic must show missed pages.
  */
-TEST_F(dirty, oracle_catches_a_tracker_that_drops_its_reports)
+TEST_F_TIMEOUT(dirty, oracle_catches_a_tracker_that_drops_its_reports, DIRTY_TIMEOUT)
 {
 	const struct vfio_device_feature_dma_logging_range r[] = {
 		{ IOVA_X, X_PAGES * PAGE }, { IOVA_AREA, AREA_LEN },
@@ -591,7 +597,7 @@ TEST_F(dirty, oracle_catches_a_tracker_that_drops_its_reports)
 	ASSERT_EQ(0, log_stop(b->dev[0].fd));
 }
 
-TEST_F(dirty, a_reset_while_logging_reports_every_page_once)
+TEST_F_TIMEOUT(dirty, a_reset_while_logging_reports_every_page_once, DIRTY_TIMEOUT)
 {
 	struct bed *b = &self->b;
 	const struct vfio_device_feature_dma_logging_range r = { IOVA_AREA, AREA_LEN };
@@ -656,7 +662,7 @@ static void *rdt_storm(void *arg)
  * queue is then lost (every page reported), never the kernel; a reset
  * and a proper configuration bring back small reports.
  */
-TEST_F(dirty, hostile_queue_registers_lose_the_queue_not_the_kernel)
+TEST_F_TIMEOUT(dirty, hostile_queue_registers_lose_the_queue_not_the_kernel, DIRTY_TIMEOUT)
 {
 	struct bed *b = &self->b;
 	const struct vfio_device_feature_dma_logging_range r = { IOVA_AREA, AREA_LEN };
