@@ -907,17 +907,32 @@ static int p2pmig_log_stop(struct vfio_device *vdev)
 	return 0;
 }
 
+/* a report in progress: the core's bitmap, and the bytes set in it */
+struct p2pmig_log_out {
+	struct iova_bitmap *bitmap;
+	u64 bytes;
+};
+
 static void p2pmig_log_set(void *arg, u64 iova, u64 len)
 {
-	iova_bitmap_set(arg, iova, len);
+	struct p2pmig_log_out *out = arg;
+
+	iova_bitmap_set(out->bitmap, iova, len);
+	out->bytes += len;
 }
 
 static int p2pmig_log_read_and_clear(struct vfio_device *vdev, unsigned long iova,
 				     unsigned long length, struct iova_bitmap *dirty)
 {
 	struct p2pmig_device *p2p = to_p2pmig(vdev);
+	struct p2pmig_log_out out = { .bitmap = dirty };
+	struct p2pmig_span span;
+	int ret;
 
-	return p2p->backend->log_report(p2p, iova, length, p2pmig_log_set, dirty);
+	p2pmig_span_begin(&span, p2p);
+	ret = p2p->backend->log_report(p2p, iova, length, p2pmig_log_set, &out);
+	trace_p2pmig_log(p2pmig_dev(p2p), iova, length, out.bytes, &span, ret);
+	return ret;
 }
 
 static const struct vfio_log_ops p2pmig_log_ops = {

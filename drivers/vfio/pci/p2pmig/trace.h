@@ -152,6 +152,32 @@ TRACE_EVENT(p2pmig_step,
 		  __entry->preemptions, __entry->mmio)
 );
 
+/* a DMA log report (log_read_and_clear): the range asked, the bytes dirty */
+TRACE_EVENT(p2pmig_log,
+	TP_PROTO(struct device *d, u64 iova, u64 len, u64 dirty,
+		 const struct p2pmig_span *s, int ret),
+	TP_ARGS(d, iova, len, dirty, s, ret),
+	TP_STRUCT__entry(
+		__string(dev, dev_name(d))
+		__field(u64, iova)
+		__field(u64, len)
+		__field(u64, dirty)
+		__field(u64, ns)
+		__field(int, ret)
+	),
+	TP_fast_assign(
+		p2pmig_assign_dev(dev);
+		__entry->iova = iova;
+		__entry->len = len;
+		__entry->dirty = dirty;
+		__entry->ns = ktime_get_ns() - s->ns;
+		__entry->ret = ret;
+	),
+	TP_printk("%s report %#llx+%#llx: %llu bytes dirty %llu ns ret=%d",
+		  __get_str(dev), __entry->iova, __entry->len, __entry->dirty,
+		  __entry->ns, __entry->ret)
+);
+
 /* a guest access to the trapped part of BAR0 (value as seen by the guest) */
 TRACE_EVENT(p2pmig_trap,
 	TP_PROTO(struct device *d, u32 off, u32 val, bool write),

@@ -234,6 +234,14 @@ e2e_arcs() {
 	awk '
 	function at(name) { for (i = 1; i <= NF; i++) if ($i == name) return i; return 0 }
 	function steps(d) { if (st[d] != "") print "    steps:" st[d]; st[d] = "" }
+	function hex(x,  v, c) {
+		v = 0; sub(/^0x/, "", x)
+		while (x != "") {
+			c = index("0123456789abcdef", substr(x, 1, 1)) - 1
+			v = v * 16 + c; x = substr(x, 2)
+		}
+		return v
+	}
 	# " (70 MMIO, slept 2x, preempted 1x)": BAR0 accesses by p2pmig,
 	# and whether the span was off the CPU meanwhile
 	function off() {
@@ -264,6 +272,23 @@ e2e_arcs() {
 		i = at("p2pmig_stream:"); d = $(i + 1)
 		printf "%s: %s %s bytes %d us%s\n", d, $(i + 2), $(i + 3), $(i + 8) / 1000, off()
 		steps(d)
+	}
+	# DMA log reports (device dirty tracking): summed per device
+	/p2pmig_log:/ {
+		i = at("p2pmig_log:"); d = $(i + 1); b = $(i + 4) + 0
+		split($(i + 3), r, "+"); len = r[2]; sub(/:$/, "", len)
+		if (!(d in nrep)) devs[++ndev] = d
+		nrep[d]++; sum[d] += b
+		if (b > big[d]) big[d] = b
+		# the whole range asked: a queue the tracker lost
+		if (b == hex(len)) whole[d]++
+	}
+	END {
+		for (k = 1; k <= ndev; k++) {
+			d = devs[k]
+			printf "%s: %d DMA log reports, %d of them the whole range, largest %d KiB, %d KiB in all\n",
+			       d, nrep[d], whole[d], big[d] / 1024, sum[d] / 1024
+		}
 	}' "$1"
 }
 
