@@ -85,7 +85,7 @@ static void igbvf_reset_done(struct p2pmig_device *p2p)
 {
 	struct igbvf_priv *vf = priv(p2p);
 
-	vf->quiesced = false;
+	WRITE_ONCE(vf->quiesced, false);
 	vf->stopped = false;
 	vf->raise_on_run = false;
 	vf->caps_seen = false;
@@ -154,7 +154,7 @@ static int igbvf_quiesce(struct p2pmig_device *p2p)
 		restore_queues(p2p);
 		return ret;
 	}
-	vf->quiesced = true;
+	WRITE_ONCE(vf->quiesced, true);
 	return 0;
 }
 
@@ -165,7 +165,7 @@ static void igbvf_unquiesce(struct p2pmig_device *p2p)
 	if (!vf->quiesced)
 		return;
 	restore_queues(p2p);
-	vf->quiesced = false;
+	WRITE_ONCE(vf->quiesced, false);
 	/* after a resume: the vectors load_finish chose (see there) */
 	if (vf->raise_on_run) {
 		wr(p2p, IGBVF_VTEICS, vf->eims);
@@ -419,7 +419,7 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	 * costs the guest a ring or mailbox check, a lost one stops that
 	 * vector for good.
 	 */
-	vf->quiesced = true;
+	WRITE_ONCE(vf->quiesced, true);
 	vf->eims = (le32_to_cpu(r->eims) | le32_to_cpu(r->eiam)) & IGBVF_VECTORS_MASK;
 	vf->stopped = true;
 	vf->raise_on_run = true;
@@ -485,7 +485,11 @@ static void igbvf_log_stop(struct p2pmig_device *p2p)
 static int igbvf_log_report(struct p2pmig_device *p2p, u64 iova, u64 len,
 			    p2pmig_log_set_fn set, void *arg)
 {
-	return igbvf_track_log_report(p2p, &priv(p2p)->track, iova, len, set, arg);
+	struct igbvf_priv *vf = priv(p2p);
+
+	/* set under the state mutex, which a report does not take */
+	return igbvf_track_log_report(p2p, &vf->track, iova, len,
+				      READ_ONCE(vf->quiesced), set, arg);
 }
 
 static bool igbvf_dirty_pending(struct p2pmig_device *p2p)

@@ -9,11 +9,14 @@
  * from the descriptors the guest posts, copied by the caller when it
  * traps an RX tail doorbell.
  *
- * What the device may still write (posted slots, enabled rings and
- * head write-back) is reported at every report; what left that state
- * since the last report (a slot the device consumed or the guest reused,
- * a ring or a queue reconfigured away, a reset) is set in the logging
- * session's bitmaps when it leaves, and reported once.  Whatever this
+ * What the device may still write is reported at every report: enabled
+ * rings and head write-back always, the buffers of posted slots when the
+ * caller says so (its device is quiesced: a report while the device runs
+ * leaves them to the report after they are consumed, see
+ * igbvf_dirty_report()).  What left that state since the last report (a
+ * slot the device consumed or the guest reused, a ring or a queue
+ * reconfigured away, a reset) is set in the logging session's bitmaps
+ * when it leaves, and reported once.  Whatever this
  * code cannot follow (a tail outside the ring, a head beyond the posted
  * slots, a ring too long for the caller's storage) makes the queue
  * "lost": every page of every report is dirty until the queue is
@@ -628,17 +631,27 @@ static void emit_bits(const struct report *rp, struct igbvf_dirty_log_range *r)
  * @d: the tracker
  * @iova: the first byte asked for
  * @length: bytes asked for
+ * @posted: also report the buffers of the slots still posted
  * @set_dirty: called for each run of dirty pages within the request
  * @arg: its argument
  *
- * Reports every page of the request (in logging pages) that a kept slot's
- * buffers, an enabled ring or head write-back word cover, and every page
- * set in the bitmaps, which are cleared.  Kept slots stay kept: they are
- * reported again next time.  A lost queue makes every page dirty.
+ * Reports every page of the request (in logging pages) that an enabled
+ * ring or head write-back word covers, the buffers of the slots still
+ * posted if @posted, and every page set in the bitmaps, which are cleared.
+ * Posted slots stay posted: with @posted they are reported again next
+ * time.  A lost queue makes every page dirty.
+ *
+ * The device writes a slot's buffers before it writes the slot back and
+ * moves its head past it, so a caller that has just told the tracker the
+ * device's heads (igbvf_dirty_rx_consume()) may leave @posted false while
+ * the device runs: a slot the device writes from then on is in the report
+ * after the one that sees it consumed.  It must be true for a report made
+ * after the device was quiesced (the last one of a migration), so that
+ * whatever the device wrote without moving its head is in it.
  *
  * Return: 0, or -EINVAL if no session runs or the request wraps.
  */
-int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length,
+int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length, bool posted,
 		       igbvf_dirty_set_fn set_dirty, void *arg)
 {
 	struct report rp = { .set_dirty = set_dirty, .arg = arg };
@@ -673,7 +686,7 @@ int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length,
 		struct igbvf_dirty_rxq *rq = &d->rx[q];
 		const struct igbvf_dirty_tx_cfg *tc = &d->tx[q].cfg;
 
-		for (i = 0; i < rq->nposted; i++) {
+		for (i = 0; posted && i < rq->nposted; i++) {
 			const struct igbvf_dirty_slot *s = slot_at(rq, i);
 
 			emit_buf(&rp, s->pkt, rq->pkt_len);

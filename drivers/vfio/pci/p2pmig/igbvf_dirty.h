@@ -177,7 +177,7 @@ int igbvf_dirty_rx_tail(const struct igbvf_dirty *d, u32 q, u32 *tail);
 int igbvf_dirty_tx_config(struct igbvf_dirty *d, u32 q,
 			  const struct igbvf_dirty_tx_cfg *cfg);
 void igbvf_dirty_reset(struct igbvf_dirty *d);
-int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length,
+int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length, bool posted,
 		       igbvf_dirty_set_fn set_dirty, void *arg);
 
 #endif

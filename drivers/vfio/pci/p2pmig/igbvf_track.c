@@ -412,7 +412,30 @@ void igbvf_track_restored(struct p2pmig_device *p2p, struct igbvf_track *t)
 	mutex_unlock(&t->lock);
 }
 
-/* sync every lost queue (no lock held); -EINTR on a fatal signal */
+/*
+ * Tell the tracker where the device's RX heads are (trap mutex held): the
+ * slots the device consumed since go to the bitmaps, so that a report
+ * made while the device runs need not cover the slots still posted.
+ */
+static void consume_heads(struct p2pmig_device *p2p, struct igbvf_track *t)
+{
+	u32 q;
+
+	if (p2pmig_mmio_begin(p2p))
+		return;		/* the next report covers them: still posted */
+	mutex_lock(&t->lock);
+	for (q = 0; q < IGBVF_DIRTY_NR_QUEUES; q++)
+		if (!t->rx[q].resync && t->d.rx[q].ndesc &&
+		    igbvf_dirty_rx_consume(&t->d, q, igbvf_rd(p2p, IGBVF_RDH(q))))
+			rx_lose(t, q);
+	mutex_unlock(&t->lock);
+	p2pmig_mmio_end(p2p);
+}
+
+/*
+ * Sync every lost queue, then take in the heads (no lock held); -EINTR on
+ * a fatal signal.
+ */
 static int sync_all(struct p2pmig_device *p2p, struct igbvf_track *t)
 {
 	u32 q;
@@ -421,6 +444,7 @@ static int sync_all(struct p2pmig_device *p2p, struct igbvf_track *t)
 		return -EINTR;
 	for (q = 0; q < IGBVF_DIRTY_NR_QUEUES; q++)
 		rx_sync(p2p, t, q);
+	consume_heads(p2p, t);
 	mutex_unlock(&p2p->trap_mutex);
 	return 0;
 }
@@ -534,14 +558,20 @@ static void piece_set(void *arg, u64 iova, u64 len)
  * @t: its tracker
  * @iova: first byte asked for
  * @len: bytes asked for
+ * @quiesced: the device is quiesced (no DMA): report the buffers of the
+ *	slots still posted too
  * @set: called for each run of dirty pages
  * @arg: its argument
  *
  * No lock held; lost queues are synced first (one that stays lost makes
- * every page dirty).  @set is never called under the tracker's mutex: the
- * core's iova_bitmap_set() may pin the user's bitmap pages (mmap_lock),
- * and a fault on a BAR mapping takes memory_lock under mmap_lock, which
- * a trapped write holds around the tracker's mutex.  So the tracker
+ * every page dirty), and the heads read: while the device runs, a report
+ * covers the slots it consumed, not those still posted, which it has not
+ * written yet (see igbvf_dirty_report()); once it is quiesced, all.
+ *
+ * @set is never called under the tracker's mutex: the core's
+ * iova_bitmap_set() may pin the user's bitmap pages (mmap_lock), and a
+ * fault on a BAR mapping takes memory_lock under mmap_lock, which a
+ * trapped write holds around the tracker's mutex.  So the tracker
  * reports into a bitmap of our own, a piece of IGBVF_TRACK_REPORT_PAGES
  * logging pages at a time, which is then handed to @set unlocked.
  *
@@ -549,7 +579,8 @@ static void piece_set(void *arg, u64 iova, u64 len)
  * report), -ENOMEM or -EINTR.
  */
 int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
-			   u64 iova, u64 len, p2pmig_log_set_fn set, void *arg)
+			   u64 iova, u64 len, bool quiesced, p2pmig_log_set_fn set,
+			   void *arg)
 {
 	struct igbvf_track_piece pc = {};
 	u64 first, last, lo, hi, n;
@@ -583,7 +614,8 @@ int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
 		bitmap_zero(pc.bits, n);
 		mutex_lock(&t->lock);
 		if (t->d.page_shift == pc.shift)
-			ret = igbvf_dirty_report(&t->d, lo, hi - lo + 1, piece_set, &pc);
+			ret = igbvf_dirty_report(&t->d, lo, hi - lo + 1, quiesced,
+						 piece_set, &pc);
 		else
 			ret = -EINVAL;	/* stopped and started again meanwhile */
 		mutex_unlock(&t->lock);

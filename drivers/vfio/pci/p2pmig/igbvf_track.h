@@ -79,6 +79,7 @@ int igbvf_track_log_start(struct p2pmig_device *p2p, struct igbvf_track *t,
 			  unsigned int nranges, u64 *page_size);
 void igbvf_track_log_stop(struct igbvf_track *t);
 int igbvf_track_log_report(struct p2pmig_device *p2p, struct igbvf_track *t,
-			   u64 iova, u64 len, p2pmig_log_set_fn set, void *arg);
+			   u64 iova, u64 len, bool quiesced, p2pmig_log_set_fn set,
+			   void *arg);
 
 #endif
