@@ -296,10 +296,12 @@ static ssize_t p2pmig_write(struct vfio_device *vdev, const char __user *buf,
 		return ret;
 	}
 	if (ret > 0) {
+		bool fetch = ret == 2;	/* a dirty tracking window */
+
 		ret = pm_runtime_resume_and_get(&p2p->core.pdev->dev);
 		if (ret)
 			return ret;
-		ret = p2pmig_trap_write(p2p, buf, count, off, ret == 2);
+		ret = p2pmig_trap_write(p2p, buf, count, off, fetch);
 		pm_runtime_put(&p2p->core.pdev->dev);
 		if (ret > 0)
 			*ppos += ret;
