@@ -118,12 +118,15 @@ if [ -n "$dscen" ]; then
 	printf '%s\n' "$dscen"
 	printf '%s\n' "$dscen" | awk -F'|' '
 		function num(x) { gsub(/ /, "", x); return x ~ /^[0-9]+$/ ? x + 0 : -1 }
-		function ratio(x) { return x > 0 ? sprintf("%.2fx", x / d["linux-novf"]) : "-" }
-		{ n = $2; gsub(/ /, "", n); d[n] = num($6) }
+		function ratio(n) {
+			if (d[n] > 0) return sprintf("%.2fx", d[n] / d["linux-novf"])
+			return st[n] == "timeout" ? "no switchover" : "-"
+		}
+		{ n = $2; gsub(/ /, "", n); d[n] = num($6); st[n] = $4; gsub(/ /, "", st[n]) }
 		END {
 			if (d["linux-novf"] <= 0) { print "\n(no downtime without a VF: no ratio)"; exit }
 			printf "\nDowntime against the guest without a VF: %s with device dirty tracking, %s with type1.\n",
-				ratio(d["linux-1vf-dirty"]), ratio(d["linux-1vf-type1"])
+				ratio("linux-1vf-dirty"), ratio("linux-1vf-type1")
 		}'
 	if [ -n "$where" ]; then
 		echo
