@@ -56,12 +56,6 @@ echo
 sc_bench_table
 echo
 
-P2PMIG_VF_A=$(vf_of "$PF0" 0)
-P2PMIG_VF_B=$(vf_of "$PF0" 1)
-export P2PMIG_VF_A P2PMIG_VF_B
-for vf in $P2PMIG_VF_A $P2PMIG_VF_B; do
-	bind_dev "$vf" p2pmig || exit 1
-done
-./bench/p2pmig_doorbell_bench || { echo "# bench: p2pmig_doorbell_bench failed"; rc=1; }
+sc_bench_bin ./bench/p2pmig_doorbell_bench A "$PF0" 0 B "$PF0" 1 || rc=1
 kernel_log_is_clean || { echo "# bench: the kernel log has a WARN, BUG, Oops or checker report"; rc=1; }
 exit $rc

@@ -31,12 +31,6 @@ run scenario_no_p2p
 echo
 sc_bench_table
 
-P2PMIG_VF_A=$(vf_of "$PF0" 0)
-P2PMIG_VF_C=$(vf_of "$PF1" 0)
-export P2PMIG_VF_A P2PMIG_VF_C
-for vf in $P2PMIG_VF_A $P2PMIG_VF_C; do
-	bind_dev "$vf" p2pmig || exit 1
-done
-./bench/p2pmig_arc_bench || { echo "# bench: p2pmig_arc_bench failed"; rc=1; }
+sc_bench_bin ./bench/p2pmig_arc_bench A "$PF0" 0 C "$PF1" 0 || rc=1
 
 exit $rc

@@ -468,6 +468,20 @@ sc_bench_run() {
 	return $r
 }
 
+# sc_bench_bin <benchmark> <role> <pf> <index>...: bind each VF a
+# benchmark takes (P2PMIG_VF_<role>: VF <index> of <pf>) to p2pmig, run it
+sc_bench_bin() {
+	bb=$1
+	shift
+	while [ $# -ge 3 ]; do
+		vf=$(vf_of "$2" "$3")
+		export "P2PMIG_VF_$1=$vf"
+		bind_dev "$vf" p2pmig || return 1
+		shift 3
+	done
+	"$bb" || { echo "# bench: ${bb##*/} failed"; return 1; }
+}
+
 # sc_bench_table: the RESULT lines of $SC_BENCH_RES as a Markdown table
 sc_bench_table() {
 	echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | ping (answered/sent, longest gap) | note |"
