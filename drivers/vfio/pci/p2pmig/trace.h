@@ -31,8 +31,8 @@
 			 { 5, "RUNNING_P2P" }, { 6, "PRE_COPY" },		\
 			 { 7, "PRE_COPY_P2P" })
 
-/* one arc of the state machine: how long it took and how it ended */
-TRACE_EVENT(p2pmig_arc,
+/* a move between two device states: how long it took and how it ended */
+DECLARE_EVENT_CLASS(p2pmig_move,
 	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
 		 int ret),
 	TP_ARGS(d, from, to, s, ret),
@@ -62,31 +62,18 @@ TRACE_EVENT(p2pmig_arc,
 		  __entry->sleeps, __entry->preemptions, __entry->mmio)
 );
 
-/* a SET_STATE request, all its arcs together */
-TRACE_EVENT(p2pmig_set_state,
+/* one arc of the state machine */
+DEFINE_EVENT(p2pmig_move, p2pmig_arc,
+	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
+		 int ret),
+	TP_ARGS(d, from, to, s, ret)
+);
+
+/* a SET_STATE request, all its arcs together ("=>" where an arc has "->") */
+DEFINE_EVENT_PRINT(p2pmig_move, p2pmig_set_state,
 	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
 		 int ret),
 	TP_ARGS(d, from, to, s, ret),
-	TP_STRUCT__entry(
-		__string(dev, dev_name(d))
-		__field(u32, from)
-		__field(u32, to)
-		__field(u64, ns)
-		__field(int, ret)
-		__field(u32, sleeps)
-		__field(u32, preemptions)
-		__field(u32, mmio)
-	),
-	TP_fast_assign(
-		p2pmig_assign_dev(dev);
-		__entry->from = from;
-		__entry->to = to;
-		__entry->ns = ktime_get_ns() - s->ns;
-		__entry->ret = ret;
-		__entry->sleeps = current->nvcsw - s->nvcsw;
-		__entry->preemptions = current->nivcsw - s->nivcsw;
-		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
-	),
 	TP_printk("%s %s => %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u",
 		  __get_str(dev), p2pmig_show_state(__entry->from),
 		  p2pmig_show_state(__entry->to), __entry->ns, __entry->ret,
