@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/vfio_util.h"
 
 #define CYCLES 5

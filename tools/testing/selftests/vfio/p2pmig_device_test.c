@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/vfio_util.h"
 
 /* 82576 VF registers (BAR0 offsets) */

@@ -33,7 +33,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/igbvf_regs.h"
 #include "lib/igbvf_user.h"
 #include "lib/mig_util.h"

@@ -32,7 +32,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/frame_util.h"
 #include "lib/igbvf_user.h"
 #include "lib/mig_util.h"

@@ -17,7 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/igbvf_regs.h"
 #include "lib/mig_util.h"
 #include "lib/stream_util.h"

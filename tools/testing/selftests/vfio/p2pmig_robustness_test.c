@@ -23,7 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/frame_util.h"
 #include "lib/igbvf_user.h"
 #include "lib/mig_util.h"

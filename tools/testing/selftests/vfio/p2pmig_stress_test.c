@@ -37,7 +37,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/frame_util.h"
 #include "lib/igbvf_user.h"
 #include "lib/mig_util.h"

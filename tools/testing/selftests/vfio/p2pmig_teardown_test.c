@@ -26,7 +26,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/mig_util.h"
 #include "lib/vfio_util.h"
 

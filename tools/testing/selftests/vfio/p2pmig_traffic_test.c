@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "kselftest_harness.h"
+#include "lib/bed_harness.h"
 #include "lib/igbvf_user.h"
 #include "lib/vfio_util.h"
 

@@ -137,6 +137,32 @@ int pci_iommu_group(const char *bdf)
 	return atoi(base ? base + 1 : target);
 }
 
+/*
+ * A group is busy while another process holds it.  Between tests that is
+ * the previous test's process: the harness does not wait for one it killed
+ * on timeout, and closing its VFs (a reset each) takes a while under TCG.
+ * Wait for it, boundedly, and say so; a group held for good still fails.
+ */
+#define GROUP_BUSY_WAIT_MS	30000
+
+static int open_group(const char *path)
+{
+	int fd, ms, err;
+
+	for (ms = 0;; ms += 100) {
+		fd = open(path, O_RDWR);
+		err = errno;
+		if (fd >= 0 || err != EBUSY || ms >= GROUP_BUSY_WAIT_MS)
+			break;
+		usleep(100 * 1000);
+	}
+	if (ms)
+		fprintf(stderr, "# %s busy for %d ms (a previous test still closing?)%s\n",
+			path, ms, fd < 0 ? ": gave up" : "");
+	errno = err;
+	return fd;
+}
+
 int vfio_dev_open(struct vfio_dev *d, const char *bdf, int container)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
@@ -174,7 +200,7 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf, int container)
 	}
 
 	snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
-	d->group = open(path, O_RDWR);
+	d->group = open_group(path);
 	if (d->group < 0) {
 		d->failed_step = "open group";
 		ret = neg_errno();
