@@ -368,10 +368,10 @@ static int igbvf_load_check(struct p2pmig_device *p2p)
 	return ret;
 }
 
-static int igbvf_load_finish(struct p2pmig_device *p2p)
+/* The staged register record goes in: queues off and vectors masked. */
+static int write_regs(struct p2pmig_device *p2p, const struct igbvf_regs_rec *r)
 {
 	struct igbvf_priv *vf = priv(p2p);
-	const struct igbvf_regs_rec *r = &vf->staged;
 	int q, i;
 
 	/* queues off and interrupts masked while the rest goes in */
@@ -407,7 +407,29 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	wr(p2p, IGBVF_VTIVAR_MISC, le32_to_cpu(r->ivar_misc));
 	wr(p2p, IGBVF_VTEIAC, le32_to_cpu(r->eiac));
 	wr(p2p, IGBVF_VTEIAM, le32_to_cpu(r->eiam));
-	igbvf_mbx_load_finish(&vf->mbx, r->vmbmem, le32_to_cpu(r->v2p_r2c));
+	return 0;
+}
+
+static int write_mbx(struct igbvf_mbx *mbx, const struct igbvf_regs_rec *r)
+{
+	igbvf_mbx_load_finish(mbx, r->vmbmem, le32_to_cpu(r->v2p_r2c));
+	return 0;
+}
+
+static int restore_track(struct p2pmig_device *p2p)
+{
+	igbvf_track_restored(p2p, &priv(p2p)->track);
+	return 0;
+}
+
+/* The parts are steps of their own in the trace (p2pmig_step). */
+static int igbvf_load_finish(struct p2pmig_device *p2p)
+{
+	struct igbvf_priv *vf = priv(p2p);
+	const struct igbvf_regs_rec *r = &vf->staged;
+
+	P2PMIG_STEP(p2p, "load_regs", write_regs(p2p, r));
+	P2PMIG_STEP(p2p, "load_mbx", write_mbx(&vf->mbx, r));
 
 	/*
 	 * STOP, as a source would be: leaving STOP and P2P restore the rest.
@@ -424,7 +446,7 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	vf->stopped = true;
 	vf->raise_on_run = true;
 	vf->regs_staged = false;
-	igbvf_track_restored(p2p, &vf->track);
+	P2PMIG_STEP(p2p, "load_track", restore_track(p2p));
 	return 0;
 }
 
