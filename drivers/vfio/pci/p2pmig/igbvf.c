@@ -416,9 +416,24 @@ static int write_mbx(struct igbvf_mbx *mbx, const struct igbvf_regs_rec *r)
 	return 0;
 }
 
-static int restore_track(struct p2pmig_device *p2p)
+static int restore_track(struct p2pmig_device *p2p, const struct igbvf_regs_rec *r)
 {
-	igbvf_track_restored(p2p, &priv(p2p)->track);
+	struct igbvf_dirty_tx_cfg tx[IGBVF_DIRTY_NR_QUEUES];
+	int q;
+
+	BUILD_BUG_ON(IGBVF_DIRTY_NR_QUEUES != IGBVF_NR_QUEUES);
+	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
+		const struct igbvf_queue_regs *qr = &r->q[q];
+
+		tx[q] = (struct igbvf_dirty_tx_cfg){
+			.base = (u64)le32_to_cpu(qr->tdbah) << 32 | le32_to_cpu(qr->tdbal),
+			.len = le32_to_cpu(qr->tdlen),
+			.wbal = le32_to_cpu(qr->tdwbal),
+			.wbah = le32_to_cpu(qr->tdwbah),
+			.enabled = le32_to_cpu(qr->txdctl) & IGBVF_XDCTL_ENABLE,
+		};
+	}
+	igbvf_track_restored(&priv(p2p)->track, tx);
 	return 0;
 }
 
@@ -446,7 +461,7 @@ static int igbvf_load_finish(struct p2pmig_device *p2p)
 	vf->stopped = true;
 	vf->raise_on_run = true;
 	vf->regs_staged = false;
-	P2PMIG_STEP(p2p, "load_track", restore_track(p2p));
+	P2PMIG_STEP(p2p, "load_track", restore_track(p2p, r));
 	return 0;
 }
 

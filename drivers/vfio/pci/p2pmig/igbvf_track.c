@@ -391,23 +391,25 @@ void igbvf_track_lose(struct igbvf_track *t)
 
 /**
  * igbvf_track_restored() - a resume wrote the queues' registers
- * @p2p: device
- * @t: its tracker
+ * @t: the tracker
+ * @tx: each TX queue as it runs once the device runs again: the registers
+ *	written, and enabled as the stream's TXDCTL says
  *
- * memory_lock held.  The TX queues are taken from the registers; the RX
- * queues are lost until synced (their posted slots are in the ring).
+ * The resume left the queues disabled, and leaving STOP and RUNNING_P2P
+ * enables them without a trapped write, so @tx cannot come from the
+ * registers.  The RX queues are lost until synced (their posted slots are
+ * in the ring; a sync reads the registers).  Touches no device.
  */
-void igbvf_track_restored(struct p2pmig_device *p2p, struct igbvf_track *t)
+void igbvf_track_restored(struct igbvf_track *t,
+			  const struct igbvf_dirty_tx_cfg tx[IGBVF_DIRTY_NR_QUEUES])
 {
-	struct igbvf_dirty_tx_cfg tc;
 	u32 q;
 
 	mutex_lock(&t->lock);
 	t->gen++;
 	for (q = 0; q < IGBVF_DIRTY_NR_QUEUES; q++) {
 		rx_lose(t, q);
-		read_tx(p2p, q, &tc);
-		igbvf_dirty_tx_config(&t->d, q, &tc);
+		igbvf_dirty_tx_config(&t->d, q, &tx[q]);
 	}
 	mutex_unlock(&t->lock);
 }

@@ -73,7 +73,8 @@ void igbvf_track_fetch(struct p2pmig_device *p2p, struct igbvf_track *t,
 void igbvf_track_write(struct p2pmig_device *p2p, struct igbvf_track *t,
 		       u32 off, u32 val);
 void igbvf_track_lose(struct igbvf_track *t);
-void igbvf_track_restored(struct p2pmig_device *p2p, struct igbvf_track *t);
+void igbvf_track_restored(struct igbvf_track *t,
+			  const struct igbvf_dirty_tx_cfg tx[IGBVF_DIRTY_NR_QUEUES]);
 int igbvf_track_log_start(struct p2pmig_device *p2p, struct igbvf_track *t,
 			  const struct p2pmig_log_range *ranges,
 			  unsigned int nranges, u64 *page_size);
