@@ -37,11 +37,13 @@ run() {
 	shift
 	sc_bench_run "$@" || rc=1
 	sc_downtime_report "$bd_name"
+	[ "${SC_RETURN:-0}" = 1 ] && sc_downtime_report "$bd_name-return" dst back
+	return 0
 }
 echo 1 >$PARAM
 # shellcheck disable=SC2034	# read by scenario_linux
 SC_DIRTY=1
-run linux-1vf-dirty scenario_linux "$SC_ACK" "" linux-1vf-dirty
+SC_RETURN=1 run linux-1vf-dirty scenario_linux "$SC_ACK" "" linux-1vf-dirty
 unset SC_DIRTY
 # read when a VF is bound: the scenario binds its VFs again
 echo 0 >$PARAM

@@ -16,7 +16,7 @@ mkdir -p "$L2DIR"
 SC_BENCH_RES=$L2DIR/bench.results
 : >"$SC_BENCH_RES"
 run() { sc_bench_run "$@" || rc=1; }
-run scenario_linux "$SC_ACK" "cancel dstfail" linux-1vf-switchover-ack-on
+SC_RETURN=1 run scenario_linux "$SC_ACK" "cancel dstfail" linux-1vf-switchover-ack-on
 run scenario_linux "$SC_NOACK" "" linux-1vf-switchover-ack-off
 run scenario_bios bios-1vf-switchover-ack-on 1 "$SC_ACK"
 run scenario_bios bios-1vf-switchover-ack-off 1 "$SC_NOACK"

@@ -5,8 +5,8 @@
 # scenarios.sh with device dirty tracking, on a test bed kernel that has
 # DMA logging.  QEMU must pick the VF's DMA logging over the container's
 # (its own trace says so), the guest's ping must survive and every copy of
-# a file it downloads again and again across the migration must be intact.  Output is
-# TAP; the host counts it.
+# a file it downloads again and again across the migration, and the one
+# back to the source VF, must be intact.  Output is TAP; the host counts it.
 . /testbed/lib.sh
 . /testbed/l2lib.sh
 . /testbed/e2e.sh
@@ -16,13 +16,13 @@ tap_check "e2e-dirty: test bed with p2pmig, the L1 peer and QEMU ready" e2e_setu
 
 fail=0
 mkdir -p "$L2DIR"
-SC_DIRTY=1 SC_STREAM=1 scenario_linux "$SC_ACK" "" linux-1vf-dirty >"$L2DIR.result" 2>&1 || fail=1
+SC_DIRTY=1 SC_STREAM=1 SC_RETURN=1 scenario_linux "$SC_ACK" "" linux-1vf-dirty >"$L2DIR.result" 2>&1 || fail=1
 sed -n 's/^RESULT \([^ ]*\) verdict=pass .* why=\(.*\)$/ok - e2e-dirty: \1: \2/p
 	s/^RESULT \([^ ]*\) verdict=fail .* why=\(.*\)$/not ok - e2e-dirty: \1: \2/p' "$L2DIR.result"
 grep -e '^RESULT' -e '^#   ' "$L2DIR.result" | sed 's/^RESULT/# RESULT/'
 grep -q '^RESULT' "$L2DIR.result" || { echo "not ok - e2e-dirty: the scenario reported nothing"; fail=1; }
 grep '^vfio_device_dirty_tracking_start' "$L2DIR/src.log" | head -1 | sed 's/^/# QEMU: /'
-tr -d '\r' <"$L2DIR/dst.serial" 2>/dev/null | grep -e '^L2-STREAM' -e 'not the expected' | sed 's/^/# L2: /'
+cat "$L2DIR/dst.serial" "$L2DIR/back.serial" 2>/dev/null | tr -d '\r' | grep -e '^L2-STREAM' -e 'not the expected' | sed 's/^/# L2: /'
 tap_check "kernel log has no WARN, BUG, Oops or checker report" kernel_log_is_clean || fail=1
 log "e2e-dirty done at $(cut -d' ' -f1 /proc/uptime)s"
 exit $fail

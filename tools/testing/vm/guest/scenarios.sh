@@ -90,7 +90,7 @@ sc_stream_stop() {
 # sc_stream_verdict: sc_stream_why= "ok", or what went wrong with the
 # guest's downloads; their counts go to sc_ping
 sc_stream_verdict() {
-	l=$(tr -d '\r' <"$L2DIR/dst.serial" | grep '^L2-STREAM' | tail -1)
+	l=$(cat "$L2DIR/dst.serial" "$L2DIR/back.serial" 2>/dev/null | tr -d '\r' | grep '^L2-STREAM' | tail -1)
 	ok=$(echo "$l" | sed -n 's/.*ok=\([0-9]*\).*/\1/p')
 	bad=$(echo "$l" | sed -n 's/.*bad=\([0-9]*\).*/\1/p')
 	sc_ping="$sc_ping,stream${ok:-?}ok${bad:-?}bad"
@@ -216,6 +216,51 @@ scenario_no_p2p() {
 	sc_result "$sc_name" fail "$why"
 }
 
+# sc_return <caps> <name>: the guest that just arrived on "dst" migrates
+# back to a new QEMU ("back") on the source VF, which its first QEMU has
+# released.  Prints the RESULT line <name> of that migration; returns 0
+# if it completed (the guest is on "back" then), 1 if it stayed on dst.
+# The first migration is often the first time TCG runs p2pmig's arc code
+# (and the kernel's around it) since it last emptied its translation
+# cache, and it translates that code then: it measures the test bed as
+# much as the device.  This one runs the same code warm, as a host would.
+sc_return() {
+	sr_caps=$1 sr_name=$2
+	sr_status=$sc_status sr_total=$sc_total sr_down=$sc_down sr_dev=$sc_dev
+	rm -f "$L2DIR/back.serial"
+	e2e_start_guest back "$PF0" 1 linux "" -incoming defer
+	sleep 2
+	e2e_trace_on
+	# shellcheck disable=SC2046
+	set -- $(e2e_migrate dst back "[$sr_caps]")
+	e2e_trace_off "$L2DIR/trace.return"
+	sc_status=$1 sc_total=${2:-} sc_down=${3:-}
+	sc_dev=$(e2e_device_share "$L2DIR/trace.return")
+	sr_moved=0
+	if [ "$sc_status" != completed ]; then
+		sr_why="migration back $sc_status: $(grep -o '"desc": "[^"]*"' "$L2DIR/dst.qmp.log" | tail -1)"
+		l2_quit back
+	else
+		sr_moved=1
+		l2_quit dst
+		sr_why="back on the source VF, running"
+		sc_running back || sr_why="the guest does not run after migrating back"
+		case $sr_caps in
+		*'"switchover-ack"'*)
+			order=$(e2e_replay_order "$L2DIR/trace.return" "$(vf_of "$PF1" 0)" "$(vf_of "$PF0" 0)")
+			[ -z "$order" ] || sr_why="switchover-ack, migrating back: $order"
+			;;
+		esac
+	fi
+	e2e_arcs "$L2DIR/trace.return" | sed 's/^/#   return: /'
+	case $sr_why in
+	back*) sc_result "$sr_name" pass "$sr_why" ;;
+	*) sc_result "$sr_name" fail "$sr_why" ;;
+	esac
+	sc_status=$sr_status sc_total=$sr_total sc_down=$sr_down sc_dev=$sr_dev
+	[ $sr_moved = 1 ]
+}
+
 # scenario_linux <caps> [phases]: a Linux guest pinging through one VF.
 # Phases, in order, on one boot: "cancel" (a migration cancelled mid-way:
 # the guest keeps running and pinging on the source), "dstfail" (the
@@ -223,12 +268,15 @@ scenario_no_p2p() {
 # guest keeps running and pinging on the source), then the migration that
 # completes; the ping must survive it.  With switchover-ack, the
 # destination's configuration replay must come before the source's
-# PRE_COPY -> PRE_COPY_P2P (p2pmig's "replay" step in the trace).
+# PRE_COPY -> PRE_COPY_P2P (p2pmig's "replay" step in the trace).  With
+# SC_RETURN=1 the guest then migrates back to the source VF (sc_return),
+# and the ping must survive both.
 scenario_linux() {
 	sl_caps=$1 sl_phases=${2:-} sl_tag=${3:-linux-1vf}
 	sc_reset
 	E2E_PING_SECS=${SC_PING_SECS:-150}
 	E2E_L2_ARGS= sc_stream_pass=
+	rm -f "$L2DIR/back.serial"
 	[ "${SC_STREAM:-0}" = 1 ] && { sc_stream_start || { sc_result "$sl_tag" fail "no HTTP server in L1"; return 1; }; }
 	e2e_prepare "$PF0" "$E2E_ETH0" 1 && e2e_prepare "$PF1" "$E2E_ETH1" 1 ||
 		{ sc_result "$sl_tag" fail "binding VFs"; return 1; }
@@ -318,17 +366,21 @@ scenario_linux() {
 		l2_quit src
 	else
 		l2_quit src
-		if ! l2_wait_serial dst L2-DONE $((E2E_PING_SECS * 4)); then
+		sl_last=dst
+		if [ "${SC_RETURN:-0}" = 1 ]; then
+			sc_return "$sl_caps" "$sl_tag-return" && sl_last=back
+		fi
+		if ! l2_wait_serial $sl_last L2-DONE $((E2E_PING_SECS * 4)); then
 			why="the guest did not finish on the destination"
 		else
-			p=$(e2e_ping_report "$L2DIR/src.serial" "$L2DIR/dst.serial")
+			p=$(e2e_ping_report "$L2DIR/src.serial" "$L2DIR/dst.serial" "$L2DIR/back.serial")
 			sent=$(echo "$p" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
 			got=$(echo "$p" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
 			gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
 			last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
 			# frames the guest reclaimed after sending: it does so only
 			# from its TX interrupt, whose loss ping shows much later
-			tx=$(e2e_tx_done)
+			tx=$(e2e_tx_done $sl_last)
 			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms,txdone${tx:-0}"
 			if [ -z "$sent" ] || [ "$sent" -eq 0 ] || [ "${got:-0}" -gt "$sent" ]; then
 				why="ping ended without statistics: $(tr -d '\r' <"$L2DIR/dst.serial" |
@@ -341,7 +393,7 @@ scenario_linux() {
 				why="the guest reclaimed ${tx:-0} of $sent sent frames: its TX interrupts stopped"
 			fi
 		fi
-		l2_quit dst
+		l2_quit $sl_last
 	fi
 	# the guest downloaded a file again and again across the migration
 	# (SC_STREAM=1): no copy may differ
@@ -406,16 +458,23 @@ scenario_linux_novf() {
 	sc_result "$sl_tag" fail "$why"
 }
 
-# sc_downtime_report <name>: where the last migration's downtime went, by
-# QEMU's own trace (needs E2E_TRACES with -trace vmstate_downtime_checkpoint
-# and -msg timestamp=on): its checkpoints in ms after the source stopped
-# the guest, and the longest device saves and loads, as "#   " lines
+# sc_downtime_report <name> [source] [destination]: where the last
+# migration from QEMU "source" (default src) to "destination" (default dst)
+# spent its downtime, by QEMU's own trace (needs E2E_TRACES with -trace
+# vmstate_downtime_checkpoint and -msg timestamp=on): its checkpoints in ms
+# after the source stopped the guest, and the longest device saves and
+# loads, as "#   " lines.  A later migration (the guest migrating back)
+# ends the window.
 sc_downtime_report() {
-	cat "$L2DIR/src.log" "$L2DIR/dst.log" 2>/dev/null | tr -d '\r' | awk -v name="$1" '
+	awk -v name="$1" -v srcf="$L2DIR/${2:-src}.log" '
 	function ts(l) { sub(/:.*/, "", l); sub(/^[0-9]+@/, "", l); return l + 0 }
+	{ sub(/\r$/, "") }
 	/vmstate_downtime_checkpoint / {
 		t = ts($0)
-		if ($NF == "src-downtime-start") start = t	# the last migration
+		if ($NF == "src-downtime-start") {
+			starts[++ns] = t
+			if (FILENAME == srcf) start = t	# its last migration out
+		}
 		n++; cps[n] = $NF; at[n] = t
 	}
 	/vmstate_downtime_(save|load) / {
@@ -427,15 +486,20 @@ sc_downtime_report() {
 	}
 	END {
 		if (!start) { printf "#   %s: QEMU traced no downtime checkpoints\n", name; exit }
+		stop = 0
+		for (i = 1; i <= ns; i++)
+			if (starts[i] > start && (!stop || starts[i] < stop)) stop = starts[i]
 		line = ""
 		for (i = 1; i <= n; i++)
-			if (at[i] >= start)
+			if (at[i] >= start && (!stop || at[i] < stop))
 				line = line sprintf(" %s %.1f,", cps[i], (at[i] - start) * 1000)
 		printf "#   %s: QEMU checkpoints (ms after src-downtime-start):%s\n", name, line
 		for (s = 0; s < 2; s++) {
 			side = s ? "load" : "save"; sum = 0; k = 0
 			for (i = 1; i <= m; i++)
-				if (st[i] == side && mt[i] >= start) { sum += us[i]; k++; o[k] = i }
+				if (st[i] == side && mt[i] >= start && (!stop || mt[i] < stop)) {
+					sum += us[i]; k++; o[k] = i
+				}
 			# the three longest, by selection
 			top = ""
 			for (j = 1; j <= 3 && j <= k; j++) {
@@ -446,7 +510,7 @@ sc_downtime_report() {
 			}
 			printf "#   %s: %d device %ss, %.1f ms in all; longest:%s\n", name, k, side, sum / 1000, top
 		}
-	}'
+	}' "$L2DIR/${2:-src}.log" $([ -f "$L2DIR/${3:-dst}.log" ] && echo "$L2DIR/${3:-dst}.log")
 }
 
 # sc_bench_run <scenario...>: run a scenario for a benchmark, keeping its
