@@ -478,6 +478,14 @@ static uint64_t check(struct __test_metadata *_metadata, struct bed *b)
 	return misses;
 }
 
+/* What the oracle counted so far, as a test log line. */
+static void oracle_log(struct __test_metadata *_metadata, struct bed *b, const char *what)
+{
+	TH_LOG("%s: pages changed %llu, reported %llu, missed %llu", what,
+	       (unsigned long long)b->changed, (unsigned long long)b->reported,
+	       (unsigned long long)b->misses);
+}
+
 TEST_F_TIMEOUT(dirty, every_page_the_vf_writes_is_reported, DIRTY_TIMEOUT)
 {
 	struct bed *b = &self->b;
@@ -604,9 +612,7 @@ TEST_F_TIMEOUT(dirty, oracle_catches_a_tracker_that_drops_its_reports, DIRTY_TIM
 		check(_metadata, b);
 	}
 	ASSERT_EQ(0, sysfs_write(path, "0"));
-	TH_LOG("with every report dropped: pages changed %llu, reported %llu, missed %llu",
-	       (unsigned long long)b->changed, (unsigned long long)b->reported,
-	       (unsigned long long)b->misses);
+	oracle_log(_metadata, b, "with every report dropped");
 	EXPECT_EQ(0, b->reported);
 	EXPECT_LT(0, b->misses);
 	ASSERT_EQ(0, log_stop(b->dev[0].fd));
@@ -826,9 +832,7 @@ TEST_F_TIMEOUT(dirty, a_vf_that_resumed_a_stream_reports_its_tx_write_backs, DIR
 			usleep(100);
 		EXPECT_EQ(0, check(_metadata, b)) TH_LOG("round %d", round);
 	}
-	TH_LOG("pages changed %llu, reported %llu, missed %llu",
-	       (unsigned long long)b->changed, (unsigned long long)b->reported,
-	       (unsigned long long)b->misses);
+	oracle_log(_metadata, b, "after the resume");
 	/* the oracle saw X's ring change: the test can fail */
 	EXPECT_LT(0, b->changed);
 	EXPECT_EQ(0, b->misses);
