@@ -52,10 +52,12 @@ export P2PMIG_STRESS_SECONDS P2PMIG_FUZZ_STREAMS
 fail=0
 for t in ./selftests/*; do
 	[ -x "$t" ] || continue
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	echo "# p2pmig-selftest: begin ${t##*/}"
 	kselftest_run "$t"
 	rc=$?
 	echo "# p2pmig-selftest: end ${t##*/} exit=$rc"
+	log "${t##*/} ran from ${t0}s to $(cut -d' ' -f1 /proc/uptime)s"
 	[ $rc = 0 ] || fail=1
 done
 tap_check "kernel log has no WARN, BUG, Oops or checker report" kernel_log_is_clean || fail=1
