@@ -82,6 +82,24 @@ host_tests() {
 	"$VM/host-tests.sh" "${KO[$K_TESTBED]}" | tee -a "$HOST_TAP"
 }
 
+# packaging: the Debian package in clean Debian roots (packaging.sh); the
+# 6.12 and 7.x test beds then boot the modules DKMS built there
+declare -A DKMS_KO=()
+packaging() {
+	local out=$BUILD/dkms k rc
+	"$VM/packaging.sh" "$out" | tee -a "$HOST_TAP"
+	rc=${PIPESTATUS[0]}
+	for k in "$K_TESTBED" "$K_7"; do
+		if [ -s "$out/$k/p2pmig.ko" ]; then
+			KO[$k]=$out/$k/p2pmig.ko
+			DKMS_KO[$k]=$out/$k/p2pmig.ko
+		else
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 # debug_kernel: build the debug kernel (cached) and p2pmig against it
 debug_kernel() {
 	local log=$LOGS/debug-kernel.log
@@ -118,6 +136,9 @@ testbed() {
 	rm -rf "$payload"
 	mkdir -p "$payload/selftests"
 	cp "${KO[$k]}" "$payload/"
+	if [ -n "${DKMS_KO[$k]:-}" ]; then
+		echo "# test bed on $k: the module DKMS built (${KO[$k]})"
+	fi
 	cp "$BUILD"/selftests/guest/* "$payload/selftests/"
 	cp "$VM/guest/selftests.sh" "$payload/run"
 	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -t 1200 "$@"
@@ -186,8 +207,11 @@ e2e() {
 
 stage build build
 stage host-tests host_tests
-# P2PMIG_KERNELS="6.12 7.3 debug e2e" limits the boots (development; CI
-# boots all)
+# P2PMIG_KERNELS="packaging 6.12 7.3 debug e2e" limits the stages
+# (development; CI runs all)
+case " ${P2PMIG_KERNELS:-packaging} " in
+*" packaging "*) stage packaging packaging ;;
+esac
 for k in $K_ALL; do
 	case " ${P2PMIG_KERNELS:-$(kshort "$k")} " in
 	*" $(kshort "$k") "*) stage "testbed-$(kshort "$k")" testbed "$k" ;;

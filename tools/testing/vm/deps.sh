@@ -38,7 +38,7 @@ archive_uri() {
 host_packages() {
 	local need=() p uri
 	for p in kmod cpio xz-utils zstd debootstrap gzip libelf-dev dwarves iproute2 socat \
-		 flex bison bc clang-14 libclang-rt-14-dev; do
+		 flex bison bc clang-14 libclang-rt-14-dev build-essential debhelper dh-dkms mmdebstrap; do
 		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *"ok installed" ]] ||
 			need+=("$p")
 	done
