@@ -38,15 +38,22 @@ tap_check "4 VFs on two PFs bind to p2pmig through driver_override" bind_all || 
 log "VFs: A=$P2PMIG_VF_A B=$P2PMIG_VF_B C=$P2PMIG_VF_C D=$P2PMIG_VF_D SPARE=$P2PMIG_VF_SPARE"
 log "setup done at $(cut -d' ' -f1 /proc/uptime)s"
 
-# stress and fuzz: longer on the debug kernel, where the checkers watch
+# stress and fuzz: longer on the debug kernel, where the checkers watch;
+# its fuzz run takes new streams each time (a seed from the kernel's
+# random pool, printed by the test: P2PMIG_FUZZ_SEED replays it), so that
+# the runs add up instead of repeating seed 1's
 if debug_kernel; then
 	P2PMIG_STRESS_SECONDS=${P2PMIG_STRESS_SECONDS:-60}
-	P2PMIG_FUZZ_STREAMS=${P2PMIG_FUZZ_STREAMS:-10000}
+	P2PMIG_FUZZ_STREAMS=${P2PMIG_FUZZ_STREAMS:-4000}
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	P2PMIG_FUZZ_SEED=${P2PMIG_FUZZ_SEED:-$((0x${uuid%%-*}))}
 else
 	P2PMIG_STRESS_SECONDS=${P2PMIG_STRESS_SECONDS:-20}
 	P2PMIG_FUZZ_STREAMS=${P2PMIG_FUZZ_STREAMS:-1000}
+	P2PMIG_FUZZ_SEED=${P2PMIG_FUZZ_SEED:-1}
 fi
-export P2PMIG_STRESS_SECONDS P2PMIG_FUZZ_STREAMS
+export P2PMIG_STRESS_SECONDS P2PMIG_FUZZ_STREAMS P2PMIG_FUZZ_SEED
+log "fuzz: $P2PMIG_FUZZ_STREAMS streams, seed $P2PMIG_FUZZ_SEED"
 
 # each binary's TAP between markers: the host holds it to the MANIFEST
 fail=0
