@@ -20,12 +20,17 @@
 #
 #   QEMU=/path/to/qemu-system-x86_64 (demo, check, bench): the QEMU that the
 #   end-to-end scenarios run inside the test bed as the VFIO client, e.g. a
-#   QEMU developer's own build; by default Debian's.
+#   QEMU developer's own build; by default Debian's.  QEMU_ROOT=/path/to/root:
+#   a QEMU installed in that root (QEMU= then names it inside the root),
+#   run with the root's libraries and firmware.
 #
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TESTBED := tools/testing/vm
 ifneq ($(QEMU),)
 export P2PMIG_QEMU := $(abspath $(QEMU))
+endif
+ifneq ($(QEMU_ROOT),)
+export P2PMIG_QEMU_ROOT := $(abspath $(QEMU_ROOT))
 endif
 
 KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)

@@ -9,8 +9,12 @@
 #
 # The QEMU is P2PMIG_QEMU (`make ... QEMU=/path/to/qemu-system-x86_64`: an
 # installed QEMU or one in its build tree) or else the host's (Debian's).
-# Its firmware is looked for beside it (a build tree's pc-bios/, an
-# install's share/qemu/), then in Debian's packages.
+# With P2PMIG_QEMU_ROOT (`QEMU_ROOT=`) it is a QEMU installed in that root
+# (another Debian release, say), P2PMIG_QEMU then naming it inside the root
+# (default /usr/bin/qemu-system-x86_64): its libraries, loader and
+# firmware come from the root.  The firmware is looked for beside the QEMU
+# (a build tree's pc-bios/, an install's share/qemu/), then in Debian's
+# packages (the root's first).
 #
 # Output: build/l2kit/ (its qemu-version file names the QEMU)
 set -euo pipefail
@@ -19,22 +23,52 @@ load_versions
 kver=$K_TESTBED
 KIMAGE=$(kimage "$kver")
 kit=$BUILD/l2kit
-qemu=${P2PMIG_QEMU:-$(command -v qemu-system-x86_64)}
-[ -x "$qemu" ] && "$qemu" --version >/dev/null 2>&1 ||
-	{ echo "mkl2: $qemu is not a QEMU that runs here (P2PMIG_QEMU / QEMU=)" >&2; exit 1; }
-bindir=$(dirname "$(readlink -f "$qemu")")
+qroot=${P2PMIG_QEMU_ROOT:-}
+if [ -n "$qroot" ]; then
+	qroot=$(readlink -f "$qroot")
+	qin=${P2PMIG_QEMU:-/usr/bin/qemu-system-x86_64}
+	qemu=$qroot$qin
+	in_qroot() { chroot "$qroot" "$@"; }
+else
+	qin=${P2PMIG_QEMU:-$(command -v qemu-system-x86_64)}
+	qemu=$qin
+	in_qroot() { "$@"; }
+fi
+# real <path>: a file of the QEMU's system, its links resolved there
+real() { echo "$qroot$(in_qroot readlink -f "$1")"; }
+# copy_fw <file> <dest>: a firmware file under $qroot; an absolute link in
+# the root points into the root
+copy_fw() {
+	local t=$1 l i
+	for i in 1 2 3 4 5 6 7 8; do
+		[ -L "$t" ] || break
+		l=$(readlink "$t")
+		case $l in
+		/*) t=$qroot$l ;;
+		*) t=$(dirname "$t")/$l ;;
+		esac
+	done
+	cp "$t" "$2"
+}
+[ -x "$qemu" ] && in_qroot "$qin" --version >/dev/null 2>&1 ||
+	{ echo "mkl2: $qemu is not a QEMU that runs here (P2PMIG_QEMU / QEMU=, P2PMIG_QEMU_ROOT / QEMU_ROOT=)" >&2; exit 1; }
+bindir=$(dirname "$(real "$qin")")
 
 rm -rf "$kit"
 mkdir -p "$kit"/{bin,lib,share/qemu,l2}
 cp "$qemu" "$kit/bin/qemu-system-x86_64"
-echo "$("$qemu" --version | head -1) ($qemu)" >"$kit/qemu-version"
-ldd "$qemu" | awk '$3 ~ /^\// { print $3 }' | xargs -I{} cp -L {} "$kit/lib/"
-cp -L "$(ldd "$qemu" | awk '$1 ~ /ld-linux/ { print $1 }')" "$kit/lib/ld-linux.so"
+echo "$(in_qroot "$qin" --version | head -1) ($qemu)" >"$kit/qemu-version"
+libs=$(in_qroot ldd "$qin")
+for l in $(awk '$3 ~ /^\// { print $3 }' <<<"$libs"); do
+	cp "$(real "$l")" "$kit/lib/${l##*/}"
+done
+cp "$(real "$(awk '$1 ~ /ld-linux/ { print $1 }' <<<"$libs")")" "$kit/lib/ld-linux.so"
 # firmware: SeaBIOS and the option ROMs QEMU loads for -kernel
 for f in bios-256k.bin kvmvapic.bin linuxboot.bin linuxboot_dma.bin pvh.bin \
 	 multiboot.bin multiboot_dma.bin; do
-	for d in "$bindir/pc-bios" "$bindir/../share/qemu" /usr/share/qemu /usr/share/seabios; do
-		[ -f "$d/$f" ] && cp -L "$d/$f" "$kit/share/qemu/" && break
+	for d in "$bindir/pc-bios" "$bindir/../share/qemu" "$qroot/usr/share/qemu" \
+		 "$qroot/usr/share/seabios" /usr/share/qemu /usr/share/seabios; do
+		[ -f "$d/$f" ] && copy_fw "$d/$f" "$kit/share/qemu/$f" && break
 	done
 done
 [ -f "$kit/share/qemu/bios-256k.bin" ] || { echo "mkl2: no SeaBIOS image" >&2; exit 1; }
