@@ -111,12 +111,15 @@ take_module() {
 	esac
 }
 
-# nothing_left <root>: no trace of p2pmig after a purge
+# nothing_left <root> <kver>: no trace of p2pmig after a purge, not even
+# in the module index
 nothing_left() {
-	local root=$1 left
+	local root=$1 k=$2 left
 	left=$(cd "$root" && ls -d usr/src/p2pmig-* var/lib/dkms/p2pmig \
 		lib/modules/*/updates/dkms/p2pmig.ko* 2>/dev/null)
 	[ -z "$left" ] || { echo "# left behind: $left"; return 1; }
+	! grep -qs p2pmig "$root/lib/modules/$k/modules.alias" "$root/lib/modules/$k/modules.dep" ||
+		{ echo "# p2pmig still in the module index of $k"; return 1; }
 	! in_root "$root" dpkg -s p2pmig-dkms >/dev/null 2>&1
 }
 
@@ -148,7 +151,9 @@ if mkroot bookworm "$root" "$log" &&
 	result $? "[bookworm] modprobe resolves p2pmig and its dependency on vfio-pci-core"
 	take_module "$root" "$k"
 	result $? "[bookworm] the module DKMS built is taken for the $(kshort "$k") test bed"
-	apt_in "$root" "$log" purge p2pmig-dkms && nothing_left "$root"
+	# the check must see the installed package before it may pass the purge
+	! nothing_left "$root" "$k" >/dev/null && apt_in "$root" "$log" purge p2pmig-dkms &&
+		nothing_left "$root" "$k"
 	result $? "[bookworm] apt-get purge p2pmig-dkms leaves nothing of p2pmig behind"
 	# make install / uninstall from the tree, against the same headers
 	mkdir -p "$root/root/p2pmig"
@@ -182,7 +187,9 @@ if mkroot trixie "$root" "$log"; then
 	result $? "[trixie] modprobe resolves p2pmig and its dependency on vfio-pci-core"
 	take_module "$root" "$k"
 	result $? "[trixie] the module DKMS built is taken for the $(kshort "$k") test bed"
-	apt_in "$root" "$log" purge p2pmig-dkms && nothing_left "$root"
+	# the check must see the installed package before it may pass the purge
+	! nothing_left "$root" "$k" >/dev/null && apt_in "$root" "$log" purge p2pmig-dkms &&
+		nothing_left "$root" "$k"
 	result $? "[trixie] apt-get purge p2pmig-dkms leaves nothing of p2pmig behind"
 else
 	result 1 "[trixie] a clean root (see $log)"
