@@ -50,7 +50,7 @@ in_root() {
 apt_in() {
 	local root=$1 log=$2
 	shift 2
-	in_root "$root" apt-get -y -q --no-install-recommends \
+	in_root "$root" apt-get -y -q --no-install-recommends -o Acquire::Retries=3 \
 		-o Dpkg::Options::=--force-unsafe-io "$@" >>"$log" 2>&1
 }
 
@@ -61,6 +61,7 @@ mkroot() {
 	[ -n "$uri" ] || { echo "no archive URI in apt's configuration" >>"$log"; return 1; }
 	rm -rf "$root"
 	mmdebstrap --variant=apt --skip=cleanup/apt/lists --dpkgopt=force-unsafe-io \
+		--aptopt='Acquire::Retries "3"' \
 		"$suite" "$root" "deb $uri $suite main" "deb $uri $suite-backports main" \
 		>>"$log" 2>&1
 }
