@@ -35,3 +35,15 @@ kdir() {
 	*) echo "$CACHE/kernels/$1/hdr/usr/src/linux-headers-$1" ;;
 	esac
 }
+
+# apt_archive_uri: the Debian archive URI this machine's apt already uses
+# (new-style sources first); nothing if there is none.  Suites are added
+# with it, never with a host name of our own.
+apt_archive_uri() {
+	local f=/etc/apt/sources.list.d/debian.sources uri=
+	[ -f "$f" ] && uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
+	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $3 ~ /^bookworm/ { print $2; exit }' /etc/apt/sources.list)
+	fi
+	echo "$uri"
+}

@@ -25,11 +25,8 @@ log() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: error: %s\n' "$*" >&2; exit 1; }
 
 archive_uri() {
-	local f=/etc/apt/sources.list.d/debian.sources uri=
-	[ -f "$f" ] && uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
-	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-		uri=$(awk '$1 == "deb" && $3 ~ /^bookworm/ { print $2; exit }' /etc/apt/sources.list)
-	fi
+	local uri
+	uri=$(apt_archive_uri)
 	[ -n "$uri" ] || die "cannot find the Debian archive URI in apt's configuration"
 	echo "$uri"
 }

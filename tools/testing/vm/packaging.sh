@@ -30,10 +30,6 @@ result() {	# result <rc> <description>
 	fi
 }
 
-archive_uri() {
-	awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null
-}
-
 # in_root <root> <command...>: run in the root, /proc mounted in a private
 # mount namespace (nothing stays mounted if we die); no initramfs is made
 in_root() {
@@ -57,7 +53,7 @@ apt_in() {
 # mkroot <suite> <root> <log>: a clean root of <suite> and its backports
 mkroot() {
 	local suite=$1 root=$2 log=$3 uri
-	uri=$(archive_uri)
+	uri=$(apt_archive_uri)
 	[ -n "$uri" ] || { echo "no archive URI in apt's configuration" >>"$log"; return 1; }
 	rm -rf "$root"
 	mmdebstrap --variant=apt --skip=cleanup/apt/lists --dpkgopt=force-unsafe-io \
