@@ -31,12 +31,17 @@ sc_result() {	# sc_result <name> <pass|fail> <why>; uses sc_* figures
 	return 1
 }
 
-# sc_dump: what QEMU and the kernel said last, as "#   " lines
+# sc_dump: what QEMU, the L2 guests' consoles and the kernel said last, as
+# "#   " lines
 sc_dump() {
-	for f in src dst; do
+	for f in src dst back; do
 		[ -f "$L2DIR/$f.log" ] || continue
 		grep -v -e 'vmstate_downtime' -e 'vfio_migration_set_state' \
 			-e 'vfio_load_state_device' "$L2DIR/$f.log" | tail -6 | sed "s/^/#   QEMU $f: /"
+	done
+	for f in src dst back; do
+		[ -f "$L2DIR/$f.serial" ] || continue
+		tr -d '\r' <"$L2DIR/$f.serial" | grep -v '^$' | tail -8 | sed "s/^/#   L2 $f: /"
 	done
 	dmesg | grep -iE 'p2pmig|igb|vfio' | tail -8 | sed 's/^/#   kernel: /'
 }
