@@ -13,9 +13,7 @@ kver=$1
 out=$BUILD/mod-$kver
 
 rm -rf "$out"
-mkdir -p "$out"
-cp -r "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$out/"
-find "$out" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+copy_module_sources "$out"
 
 args=(W=1 P2PMIG_WERROR=y modules)
 if [ "$kver" = "$K_7" ]; then

@@ -47,3 +47,11 @@ apt_archive_uri() {
 	fi
 	echo "$uri"
 }
+
+# copy_module_sources <dir>: the module's sources (with the top Makefile),
+# without build products, into <dir>
+copy_module_sources() {
+	mkdir -p "$1"
+	cp -r "$TOP/Makefile" "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$1/"
+	find "$1" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+}

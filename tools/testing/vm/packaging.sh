@@ -153,9 +153,7 @@ if mkroot bookworm "$root" "$log" &&
 		nothing_left "$root" "$k"
 	result $? "[bookworm] apt-get purge p2pmig-dkms leaves nothing of p2pmig behind"
 	# make install / uninstall from the tree, against the same headers
-	mkdir -p "$root/root/p2pmig"
-	cp -r "$TOP/Makefile" "$TOP/Kbuild" "$TOP/drivers" "$TOP/include" "$root/root/p2pmig/"
-	find "$root/root/p2pmig" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -delete
+	copy_module_sources "$root/root/p2pmig"
 	in_root "$root" make -C /root/p2pmig install KDIR="/lib/modules/$k/build" >>"$log" 2>&1 &&
 		f=$(in_root "$root" modinfo -k "$k" -F filename p2pmig 2>&1) &&
 		echo "# modinfo -k $k after make install: $f" &&
