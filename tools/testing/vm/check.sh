@@ -194,6 +194,8 @@ e2e() {
 	rc=$?
 	grep -E '^(ok|not ok|# RESULT)' "$out" >"$tap"
 	cat "$tap"
+	# a failed scenario's own account (QEMU, the L2 consoles, p2pmig's arcs)
+	grep -q '^not ok' "$tap" && grep '^#   ' "$out" | tail -100
 	# every scenario of the MANIFEST reported
 	"$VM/manifest.sh" e2e "$out" "$stage" | tee -a "$tap"
 	if [ $rc -ge 124 ]; then

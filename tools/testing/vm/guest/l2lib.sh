@@ -26,15 +26,36 @@ l2_start() {
 l2_pid() { cat "$L2DIR/$1.pid" 2>/dev/null; }
 l2_alive() { kill -0 "$(l2_pid "$1")" 2>/dev/null; }
 
-# l2_qmp <name> <command json>...: run commands, print the replies
+# l2_qmp <name> <command json>...: run commands, print the replies.  The
+# connection stays open until QEMU answered every command (or L2_QMP_WAIT
+# seconds, default 30, or QEMU's exit): QEMU answers QMP from its main
+# loop, and a migration holds that (the BQL) for its whole switchover -
+# seconds under TCG - so a fixed wait would lose replies.
 l2_qmp() {
 	name=$1
 	shift
+	q_out=$(mktemp "$L2DIR/qmp.XXXXXX") || return 1
+	q_want=$(($# + 1))
 	{
 		echo '{"execute":"qmp_capabilities"}'
 		for c in "$@"; do echo "$c"; done
-		sleep 1
-	} | socat -t 3 - "UNIX-CONNECT:$L2DIR/$name.qmp" 2>&1
+		q_n=0
+		while [ "$(grep -c -e '^{"return"' -e '^{"error"' "$q_out")" -lt $q_want ]; do
+			grep -q 'socat\[[0-9]*\] E ' "$q_out" && break
+			l2_alive "$name" || break
+			q_n=$((q_n + 1))
+			[ $q_n -lt $((${L2_QMP_WAIT:-30} * 10)) ] || break
+			sleep 0.1
+		done
+	} | socat -t 3 - "UNIX-CONNECT:$L2DIR/$name.qmp" >"$q_out" 2>&1
+	cat "$q_out"
+	rm -f "$q_out"
+}
+
+# l2_query <name> <command json>: QEMU's reply to the command, one line;
+# nothing if QEMU did not answer it
+l2_query() {
+	l2_qmp "$1" "$2" | grep -e '^{"return"' -e '^{"error"' | sed -n 2p
 }
 
 # l2_wait_qmp <name> <timeout s>: until its QMP socket answers
@@ -64,9 +85,12 @@ json_field() {
 }
 
 # l2_migrate_status <name>: status of the outgoing or incoming migration,
-# "none" if QMP has no status (a failed migrate leaves none)
+# "none" if QEMU has none (a failed migrate leaves none), "noreply" if QEMU
+# did not answer (a caller waiting for a status asks again)
 l2_migrate_status() {
-	s=$(l2_qmp "$1" '{"execute":"query-migrate"}' | grep '"return"' | tail -1 | json_field status)
+	s=$(l2_query "$1" '{"execute":"query-migrate"}')
+	[ -n "$s" ] || { echo noreply; return; }
+	s=$(echo "$s" | json_field status)
 	echo "${s:-none}"
 }
 

@@ -151,4 +151,52 @@ check "trace: a source that never went PRE_COPY -> PRE_COPY_P2P fails" \
 	order "^the source VF $src never went PRE_COPY -> PRE_COPY_P2P$" \
 	"$(tvariant nosrc '/PRE_COPY => PRE_COPY_P2P/d')"
 
+# --- guest/l2lib.sh's QMP helpers, by busybox, against the host's QEMU --------
+# A QEMU whose main loop does not run for a while (SIGSTOP here; a
+# migration's switchover holds it for seconds under TCG) must give a late
+# answer or "noreply", never "none": "none" ends e2e_migrate's wait as if
+# the migration had failed, while it still completes.
+for a in mktemp rm sleep kill; do [ -x "$bb" ] && ln -s "$bb" "$tmp/bin/$a"; done
+ln -s "$(command -v socat)" "$tmp/bin/socat" 2>/dev/null
+l2sh() {	# l2sh <shell code>: run with guest/l2lib.sh, L2DIR=$tmp/l2
+	PATH=$tmp/bin L2DIR=$tmp/l2 "$tmp/bin/sh" -c '. "$0"; L2DIR=$L2; eval "$1"' \
+		"$VM/guest/l2lib.sh" "$1"
+}
+qmp_qemu() {	# a QEMU with nothing in it but QMP at $tmp/l2/q.qmp
+	mkdir -p "$tmp/l2"
+	qemu-system-x86_64 -machine none -nodefaults -display none \
+		-qmp "unix:$tmp/l2/q.qmp,server=on,wait=off" </dev/null >"$tmp/l2/q.log" 2>&1 &
+	echo $! >"$tmp/l2/q.pid"
+	L2=$tmp/l2 l2sh 'l2_wait_qmp q 20'
+}
+stalled() {	# stalled <seconds> <shell code>: its output, QEMU stopped meanwhile
+	local pid
+	pid=$(cat "$tmp/l2/q.pid")
+	kill -STOP "$pid"
+	(sleep "$1"; kill -CONT "$pid") &
+	L2=$tmp/l2 l2sh "$2"
+	wait $!
+}
+if command -v qemu-system-x86_64 >/dev/null && command -v socat >/dev/null && qmp_qemu; then
+	got=$(L2=$tmp/l2 l2sh 'l2_migrate_status q')
+	check "qmp: a QEMU that never migrated has migration status none (got $got)" test "$got" = none
+	L2=$tmp/l2 l2sh "l2_qmp q '{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat >/dev/null\"}}'" >/dev/null
+	got=$(stalled 6 'l2_migrate_status q')
+	check "qmp: a QEMU that answers only after 6 s still gives its status (got $got)" test "$got" = completed
+	got=$(stalled 5 'L2_QMP_WAIT=2 l2_migrate_status q')
+	check "qmp: no answer within L2_QMP_WAIT is noreply, not none (got $got)" test "$got" = noreply
+	got=$(L2=$tmp/l2 l2sh "l2_query q '{\"execute\":\"query-status\"}'")
+	check "qmp: l2_query prints the command's reply, not qmp_capabilities' (got $got)" \
+		grep -q '"status": "postmigrate"' <<<"$got"
+	got=$(L2=$tmp/l2 l2sh "l2_query q '{\"execute\":\"no-such-command\"}'")
+	check "qmp: l2_query prints an error reply (got $got)" grep -q '"CommandNotFound"' <<<"$got"
+	L2=$tmp/l2 l2sh 'l2_quit q'
+	check "qmp: l2_quit ends the QEMU" test ! -d "/proc/$(cat "$tmp/l2/q.pid")"
+	got=$(L2=$tmp/l2 l2sh 'l2_migrate_status q')
+	check "qmp: a QEMU that is gone is noreply (got $got)" test "$got" = noreply
+else
+	echo "not ok - test bed checks: qmp: a QEMU with QMP starts on the host (qemu-system-x86_64, socat)"
+	failed=1
+fi
+
 exit $failed
