@@ -12,13 +12,7 @@
 tap_check "e2e: test bed with p2pmig, the L1 peer and QEMU ready" e2e_setup || exit 1
 
 fail=0
-tap_scenario() {	# run a scenario; each RESULT line becomes a TAP line
-	"$@" >"$L2DIR.result" 2>&1 || fail=1
-	sed -n 's/^RESULT \([^ ]*\) verdict=pass .* why=\(.*\)$/ok - e2e: \1: \2/p
-		s/^RESULT \([^ ]*\) verdict=fail .* why=\(.*\)$/not ok - e2e: \1: \2/p' "$L2DIR.result"
-	grep -e '^RESULT' -e '^#   ' "$L2DIR.result" | sed 's/^RESULT/# RESULT/'
-	grep -q '^RESULT' "$L2DIR.result" || { echo "not ok - e2e: $1 reported nothing"; fail=1; }
-}
+tap_scenario() { sc_tap e2e "$@" || fail=1; }
 mkdir -p "$L2DIR"
 
 SC_RETURN=1 tap_scenario scenario_linux "$SC_ACK" "cancel dstfail"

@@ -16,11 +16,7 @@ tap_check "e2e-dirty: test bed with p2pmig, the L1 peer and QEMU ready" e2e_setu
 
 fail=0
 mkdir -p "$L2DIR"
-SC_DIRTY=1 SC_STREAM=1 SC_RETURN=1 scenario_linux "$SC_ACK" "" linux-1vf-dirty >"$L2DIR.result" 2>&1 || fail=1
-sed -n 's/^RESULT \([^ ]*\) verdict=pass .* why=\(.*\)$/ok - e2e-dirty: \1: \2/p
-	s/^RESULT \([^ ]*\) verdict=fail .* why=\(.*\)$/not ok - e2e-dirty: \1: \2/p' "$L2DIR.result"
-grep -e '^RESULT' -e '^#   ' "$L2DIR.result" | sed 's/^RESULT/# RESULT/'
-grep -q '^RESULT' "$L2DIR.result" || { echo "not ok - e2e-dirty: the scenario reported nothing"; fail=1; }
+SC_DIRTY=1 SC_STREAM=1 SC_RETURN=1 sc_tap e2e-dirty scenario_linux "$SC_ACK" "" linux-1vf-dirty || fail=1
 grep '^vfio_device_dirty_tracking_start' "$L2DIR/src.log" | head -1 | sed 's/^/# QEMU: /'
 cat "$L2DIR/dst.serial" "$L2DIR/back.serial" 2>/dev/null | tr -d '\r' | grep -e '^L2-STREAM' -e 'not the expected' | sed 's/^/# L2: /'
 tap_check "kernel log has no WARN, BUG, Oops or checker report" kernel_log_is_clean || fail=1

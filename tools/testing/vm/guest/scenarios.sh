@@ -52,6 +52,20 @@ sc_qemu_error() {
 		tail -1
 }
 
+# sc_tap <stage> <scenario> [arguments...]: run a scenario; each of its
+# RESULT lines becomes a TAP line of the stage, followed by its "#   "
+# lines.  Returns 1 if it failed or reported nothing.
+sc_tap() {
+	st_stage=$1 st_rc=0
+	shift
+	"$@" >"$L2DIR.result" 2>&1 || st_rc=1
+	sed -n "s/^RESULT \([^ ]*\) verdict=pass .* why=\(.*\)\$/ok - $st_stage: \1: \2/p
+		s/^RESULT \([^ ]*\) verdict=fail .* why=\(.*\)\$/not ok - $st_stage: \1: \2/p" "$L2DIR.result"
+	grep -e '^RESULT' -e '^#   ' "$L2DIR.result" | sed 's/^RESULT/# RESULT/'
+	grep -q '^RESULT' "$L2DIR.result" || { echo "not ok - $st_stage: $1 reported nothing"; st_rc=1; }
+	return $st_rc
+}
+
 sc_reset() { sc_status='' sc_total='' sc_down='' sc_dev='' sc_ping=''; }
 
 sc_stop() {	# stop both QEMUs, give the VFs back as libvirt does
