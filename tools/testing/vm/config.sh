@@ -48,6 +48,39 @@ apt_archive_uri() {
 	echo "$uri"
 }
 
+# in_root <root> <command...>: run in the root, /proc mounted in a private
+# mount namespace (nothing stays mounted if we die); no initramfs is made
+in_root() {
+	local root=$1
+	shift
+	unshare -m --propagation private bash -c '
+		mount -t proc proc "$1/proc" || exit 1
+		r=$1; shift
+		exec chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+			LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive INITRD=No "$@"' _ "$root" "$@"
+}
+
+# apt_in <root> <log> <apt-get args...>
+apt_in() {
+	local root=$1 log=$2
+	shift 2
+	in_root "$root" apt-get -y -q --no-install-recommends -o Acquire::Retries=3 \
+		-o Dpkg::Options::=--force-unsafe-io "$@" >>"$log" 2>&1
+}
+
+# mkroot <suite> <root> <log>: a clean root of <suite> and its backports
+# (mmdebstrap, apt variant), from the archive apt already uses
+mkroot() {
+	local suite=$1 root=$2 log=$3 uri
+	uri=$(apt_archive_uri)
+	[ -n "$uri" ] || { echo "no archive URI in apt's configuration" >>"$log"; return 1; }
+	rm -rf "$root"
+	mmdebstrap --variant=apt --skip=cleanup/apt/lists --dpkgopt=force-unsafe-io \
+		--aptopt='Acquire::Retries "3"' \
+		"$suite" "$root" "deb $uri $suite main" "deb $uri $suite-backports main" \
+		>>"$log" 2>&1
+}
+
 # copy_module_sources <dir>: the module's sources (with the top Makefile),
 # without build products, into <dir>
 copy_module_sources() {

@@ -30,38 +30,6 @@ result() {	# result <rc> <description>
 	fi
 }
 
-# in_root <root> <command...>: run in the root, /proc mounted in a private
-# mount namespace (nothing stays mounted if we die); no initramfs is made
-in_root() {
-	local root=$1
-	shift
-	unshare -m --propagation private bash -c '
-		mount -t proc proc "$1/proc" || exit 1
-		r=$1; shift
-		exec chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-			LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive INITRD=No "$@"' _ "$root" "$@"
-}
-
-# apt_in <root> <log> <apt-get args...>
-apt_in() {
-	local root=$1 log=$2
-	shift 2
-	in_root "$root" apt-get -y -q --no-install-recommends -o Acquire::Retries=3 \
-		-o Dpkg::Options::=--force-unsafe-io "$@" >>"$log" 2>&1
-}
-
-# mkroot <suite> <root> <log>: a clean root of <suite> and its backports
-mkroot() {
-	local suite=$1 root=$2 log=$3 uri
-	uri=$(apt_archive_uri)
-	[ -n "$uri" ] || { echo "no archive URI in apt's configuration" >>"$log"; return 1; }
-	rm -rf "$root"
-	mmdebstrap --variant=apt --skip=cleanup/apt/lists --dpkgopt=force-unsafe-io \
-		--aptopt='Acquire::Retries "3"' \
-		"$suite" "$root" "deb $uri $suite main" "deb $uri $suite-backports main" \
-		>>"$log" 2>&1
-}
-
 # dkms_built <root> <kver>: DKMS says installed, modinfo finds the module
 # DKMS put under updates/dkms and its vfio_pci: alias
 dkms_built() {
