@@ -170,20 +170,27 @@ testbed() {
 	return $rc
 }
 
-# e2e <stage> <kernel> <payload script>: QEMU in the test bed migrates
-# nested guests.  Stage "e2e" runs the scenarios on the main kernel (they
-# test p2pmig with QEMU, the kernels are covered above); "e2e-dirty" runs
-# the Linux scenario with device dirty tracking, on a kernel that has DMA
-# logging (Debian's 6.1).
+# e2e <stage> <kernel> <payload script> [QEMU root]: QEMU in the test bed
+# migrates nested guests.  Stage "e2e" runs the scenarios on the main kernel
+# (they test p2pmig with QEMU, the kernels are covered above); "e2e-dirty"
+# runs the Linux scenario with device dirty tracking, on a kernel that has
+# DMA logging (Debian's 6.1); "e2e-qemu11" runs scenarios with the QEMU of
+# a root (qemu-root.sh: trixie-backports' QEMU 11) on 7.x.
 e2e() {
-	local stage=$1 k=$2 script=$3 name=check-$1 tap out payload kit rc
+	local stage=$1 k=$2 script=$3 qroot=${4:-} name=check-$1 tap out payload kit rc
 	out=$LOGS/$name.out
 	tap=$LOGS/$name.tap
 	payload=$BUILD/payload-$name
-	if [ -z "${KO[$k]:-}" ] || ! kit=$("$VM/mkl2.sh" 2>"$LOGS/mkl2.log") ||
-		! "$VM/mkinitramfs.sh" "$k" >/dev/null; then
+	if [ -n "$qroot" ]; then
+		kit=$(P2PMIG_QEMU_ROOT=$qroot P2PMIG_QEMU= P2PMIG_L2KIT=$BUILD/l2kit-$stage \
+			"$VM/mkl2.sh" 2>"$LOGS/mkl2-$stage.log")
+	else
+		kit=$("$VM/mkl2.sh" 2>"$LOGS/mkl2-$stage.log")
+	fi
+	rc=$?
+	if [ -z "${KO[$k]:-}" ] || [ $rc != 0 ] || ! "$VM/mkinitramfs.sh" "$k" >/dev/null; then
 		echo "not ok - $stage: module, L2 kit and initramfs build" >"$tap"
-		cat "$LOGS/mkl2.log"
+		cat "$LOGS/mkl2-$stage.log"
 		return 1
 	fi
 	rm -rf "$payload"
@@ -232,5 +239,20 @@ case " ${P2PMIG_KERNELS:-e2e} " in
 esac
 case " ${P2PMIG_KERNELS:-e2e-dirty} " in
 *" e2e-dirty "*) stage e2e-dirty e2e e2e-dirty "$K_61" e2e-dirty-check.sh ;;
+esac
+
+# e2e_qemu11: the scenarios again, with QEMU 11 as the client, on 7.x
+e2e_qemu11() {
+	local root
+	if ! root=$("$VM/qemu-root.sh" trixie 2>"$LOGS/qemu-root.log"); then
+		echo "not ok - e2e-qemu11: a root with trixie-backports' QEMU (qemu-root.sh)" |
+			tee "$LOGS/check-e2e-qemu11.tap"
+		tail -20 "$LOGS/qemu-root.log"
+		return 1
+	fi
+	e2e e2e-qemu11 "$K_7" e2e-qemu11-check.sh "$root"
+}
+case " ${P2PMIG_KERNELS:-e2e-qemu11} " in
+*" e2e-qemu11 "*) stage e2e-qemu11 e2e_qemu11 ;;
 esac
 summary

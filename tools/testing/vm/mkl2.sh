@@ -16,13 +16,14 @@
 # (a build tree's pc-bios/, an install's share/qemu/), then in Debian's
 # packages (the root's first).
 #
-# Output: build/l2kit/ (its qemu-version file names the QEMU)
+# Output: build/l2kit/, or P2PMIG_L2KIT (its qemu-version file names the
+# QEMU)
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions
 kver=$K_TESTBED
 KIMAGE=$(kimage "$kver")
-kit=$BUILD/l2kit
+kit=${P2PMIG_L2KIT:-$BUILD/l2kit}
 qroot=${P2PMIG_QEMU_ROOT:-}
 if [ -n "$qroot" ]; then
 	qroot=$(readlink -f "$qroot")

@@ -133,6 +133,8 @@ E2E_SWITCHOVER_BW_DEFAULT=1073741824	# 1 GiB/s x 8 s >> 128 MiB of RAM
 # migration, print "status total_ms downtime_ms"; status "setup-error" if
 # QEMU refused a capability or parameter.  A poll QEMU leaves unanswered
 # (its switchover holds the main loop) is asked again, up to the timeout.
+# E2E_MIGRATING=<function>: called with <src> at each poll while the
+# migration runs (its output is dropped).
 e2e_migrate() {
 	src=$1 dst=$2 caps=$3 params=${4:-}
 	l2_qmp "$dst" "{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":$caps}}" \
@@ -157,6 +159,7 @@ e2e_migrate() {
 		case $st in
 		completed | failed | cancelled | none) break ;;
 		esac
+		[ -z "${E2E_MIGRATING:-}" ] || "$E2E_MIGRATING" "$src" >/dev/null 2>&1
 		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || { st=timeout; break; }
 		sleep 0.5
 	done
