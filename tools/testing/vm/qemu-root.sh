@@ -23,7 +23,7 @@ if [ ! -f "$root/.done" ]; then
 		echo "qemu-root: no QEMU root of $suite-backports, see $log" >&2
 		exit 1
 	fi
-	# only what mkl2.sh takes stays useful; apt's lists and caches go
+	# only what mkl2.sh takes stays useful: the package caches go
 	rm -rf "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
 	touch "$root/.done"
 fi
