@@ -4,7 +4,7 @@
 # run-l1.sh: boot the test bed guest (L1) and run a payload in it.
 #
 #   run-l1.sh -p <payload dir> [-k kernel version] [-n name] [-t timeout s]
-#             [-m mem] [-s share dir] [-A "extra kernel args"]
+#             [-m mem] [-s share dir] [-r root dir] [-A "extra kernel args"]
 #
 # The machine: q35 under TCG (no usable KVM here) with an emulated VT-d IOMMU
 # (interrupt remapping, caching mode: every VF in an IOMMU group of its
@@ -17,6 +17,8 @@
 # (seen in ~1 of 5 boots); round-robin TCG has not shown it in dozens and
 # is as fast here.  No MONITOR/MWAIT: an idle guest CPU "polling" in MWAIT
 # is not woken by TCG when another CPU skips the IPI.
+# -s shares a directory with the guest over 9p (/share there: the L2 kit),
+# -r a Debian root read-only (/sysroot there: libvirt, guest/libvirt.sh).
 # The payload directory becomes /payload in the guest; its ./run is run by
 # our init.  Console (kernel log) -> build/logs/<name>.console, payload
 # output -> build/logs/<name>.out; the payload's exit status is ours.
@@ -27,8 +29,8 @@ set -uo pipefail
 . "$(dirname "$0")/config.sh"
 load_versions || exit 2
 
-payload='' name=l1 timeout=600 mem=2G share='' xargs='' kver=$K_TESTBED
-while getopts p:k:n:t:m:s:A: o; do
+payload='' name=l1 timeout=600 mem=2G share='' sysroot='' xargs='' kver=$K_TESTBED
+while getopts p:k:n:t:m:s:r:A: o; do
 	case $o in
 	p) payload=$OPTARG ;;
 	k) kver=$OPTARG ;;
@@ -36,6 +38,7 @@ while getopts p:k:n:t:m:s:A: o; do
 	t) timeout=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	s) share=$OPTARG ;;
+	r) sysroot=$OPTARG ;;
 	A) xargs=$OPTARG ;;
 	*) exit 2 ;;
 	esac
@@ -83,6 +86,10 @@ append="console=ttyS0 intel_iommu=on iommu=pt panic=-1 loglevel=4 $xargs"
 if [ -n "$share" ]; then
 	opts+=(-virtfs "local,path=$share,mount_tag=share,security_model=none,id=share")
 	append+=" p2pmig.share=1"
+fi
+if [ -n "$sysroot" ]; then
+	opts+=(-virtfs "local,path=$sysroot,mount_tag=sysroot,security_model=none,readonly=on,id=sysroot")
+	append+=" p2pmig.sysroot=1"
 fi
 
 : >"$console"
