@@ -307,9 +307,9 @@ e2e_ping_report() {
 	cat "$@" 2>/dev/null | tr -d '\r' | grep '^L2-PING' | tail -1
 }
 
-# e2e_tx_done [qemu]: frames the Linux guest's igbvf reclaimed after
-# sending them (its tx_packets), as it reported on that QEMU's console
-# (dst's by default); it reclaims only from its TX interrupt
+# e2e_tx_done [serial file]: frames the Linux guest's igbvf reclaimed after
+# sending them (its tx_packets), as it reported on a QEMU's console (dst's
+# by default); it reclaims only from its TX interrupt
 e2e_tx_done() {
-	tr -d '\r' <"$L2DIR/${1:-dst}.serial" | sed -n 's/^L2-IRQ end:.* tx_packets=\([0-9]*\).*/\1/p'
+	tr -d '\r' <"${1:-$L2DIR/dst.serial}" | sed -n 's/^L2-IRQ end:.* tx_packets=\([0-9]*\).*/\1/p'
 }

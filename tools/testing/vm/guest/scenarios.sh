@@ -157,6 +157,35 @@ sc_pinging() {
 	[ $((b - a)) -ge 5 ]
 }
 
+# sc_ping_verdict <serial of the last QEMU> <serial files...>: sc_ping
+# from the Linux guest's ping report; sc_ping_why= what is wrong with it,
+# empty if the pings were answered to the end, without a gap longer than
+# SC_MAX_GAP_MS, and the guest's TX interrupts kept coming
+sc_ping_verdict() {
+	pv_last=$1
+	shift
+	p=$(e2e_ping_report "$@")
+	sent=$(echo "$p" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
+	got=$(echo "$p" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
+	gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
+	last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
+	# frames the guest reclaimed after sending: it does so only from its
+	# TX interrupt, whose loss ping shows much later
+	tx=$(e2e_tx_done "$pv_last")
+	sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms,txdone${tx:-0}"
+	sc_ping_why=
+	if [ -z "$sent" ] || [ "$sent" -eq 0 ] || [ "${got:-0}" -gt "$sent" ]; then
+		sc_ping_why="ping ended without statistics: $(tr -d '\r' <"$pv_last" |
+			grep 'ping exited' | tail -1)"
+	elif [ $((sent - 1 - last)) -gt 5 ]; then
+		sc_ping_why="pings stopped being answered after the migration ($p)"
+	elif [ "${gap:-99999}" -gt "${SC_MAX_GAP_MS:-10000}" ]; then
+		sc_ping_why="pings unanswered for $gap ms"
+	elif [ "${tx:-0}" -lt $((sent * 9 / 10)) ]; then
+		sc_ping_why="the guest reclaimed ${tx:-0} of $sent sent frames: its TX interrupts stopped"
+	fi
+}
+
 # sc_check_bios <VFs> <props>: what is wrong after a SeaBIOS migration
 sc_check_bios() {
 	if [ "$sc_status" != completed ]; then
@@ -426,25 +455,9 @@ scenario_linux() {
 		if ! l2_wait_serial $sl_last L2-DONE $((E2E_PING_SECS * 4)); then
 			why="the guest did not finish on the destination"
 		else
-			p=$(e2e_ping_report "$L2DIR/src.serial" "$L2DIR/dst.serial" "$L2DIR/back.serial")
-			sent=$(echo "$p" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
-			got=$(echo "$p" | sed -n 's/.*received=\([0-9]*\).*/\1/p')
-			gap=$(echo "$p" | sed -n 's/.*longest_gap_ms=\([0-9]*\).*/\1/p')
-			last=$(echo "$p" | sed -n 's/.*last_answered=\([0-9-]*\).*/\1/p')
-			# frames the guest reclaimed after sending: it does so only
-			# from its TX interrupt, whose loss ping shows much later
-			tx=$(e2e_tx_done $sl_last)
-			sc_ping="${got:-0}/${sent:-0},gap${gap:-?}ms,txdone${tx:-0}"
-			if [ -z "$sent" ] || [ "$sent" -eq 0 ] || [ "${got:-0}" -gt "$sent" ]; then
-				why="ping ended without statistics: $(tr -d '\r' <"$L2DIR/dst.serial" |
-					grep 'ping exited' | tail -1)"
-			elif [ $((sent - 1 - last)) -gt 5 ]; then
-				why="pings stopped being answered after the migration ($p)"
-			elif [ "${gap:-99999}" -gt "${SC_MAX_GAP_MS:-10000}" ]; then
-				why="pings unanswered for $gap ms"
-			elif [ "${tx:-0}" -lt $((sent * 9 / 10)) ]; then
-				why="the guest reclaimed ${tx:-0} of $sent sent frames: its TX interrupts stopped"
-			fi
+			sc_ping_verdict "$L2DIR/$sl_last.serial" \
+				"$L2DIR/src.serial" "$L2DIR/dst.serial" "$L2DIR/back.serial"
+			[ -z "$sc_ping_why" ] || why=$sc_ping_why
 		fi
 		l2_quit $sl_last
 	fi
