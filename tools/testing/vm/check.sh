@@ -175,9 +175,10 @@ testbed() {
 # (they test p2pmig with QEMU, the kernels are covered above); "e2e-dirty"
 # runs the Linux scenario with device dirty tracking, on a kernel that has
 # DMA logging (Debian's 6.1); "e2e-qemu11" runs scenarios with the QEMU of
-# a root (qemu-root.sh: trixie-backports' QEMU 11) on 7.x.
+# a root (qemu-root.sh: trixie-backports' QEMU 11) on 7.x.  E2E_SYSROOT: a
+# root shared with the guest as /sysroot (libvirt for the e2e-dirty stage).
 e2e() {
-	local stage=$1 k=$2 script=$3 qroot=${4:-} name=check-$1 tap out payload kit rc
+	local stage=$1 k=$2 script=$3 qroot=${4:-} name=check-$1 tap out payload kit rc sysroot=()
 	out=$LOGS/$name.out
 	tap=$LOGS/$name.tap
 	payload=$BUILD/payload-$name
@@ -197,7 +198,8 @@ e2e() {
 	mkdir -p "$payload"
 	cp "${KO[$k]}" "$payload/"
 	cp "$VM/guest/$script" "$payload/run"
-	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -m 2G -s "$kit" -t 2400
+	[ -z "${E2E_SYSROOT:-}" ] || sysroot=(-r "$E2E_SYSROOT")
+	"$VM/run-l1.sh" -k "$k" -p "$payload" -n "$name" -m 2G -s "$kit" -t 2400 "${sysroot[@]}"
 	rc=$?
 	grep -E '^(ok|not ok|# RESULT)' "$out" >"$tap"
 	cat "$tap"
@@ -237,8 +239,22 @@ esac
 case " ${P2PMIG_KERNELS:-e2e} " in
 *" e2e "*) stage e2e e2e e2e "$K_TESTBED" e2e-check.sh ;;
 esac
+
+# e2e_dirty: the Linux scenario with device dirty tracking on Debian 12's
+# 6.1, then libvirt from bookworm-backports (qemu-root.sh -l) assigning a
+# VF, saving, restoring
+e2e_dirty() {
+	local root
+	if ! root=$("$VM/qemu-root.sh" -l bookworm 2>"$LOGS/libvirt-root.log"); then
+		echo "not ok - e2e-dirty: a root with bookworm-backports' libvirt (qemu-root.sh -l)" |
+			tee "$LOGS/check-libvirt-root.tap"
+		tail -20 "$LOGS/libvirt-root.log"
+		root=
+	fi
+	E2E_SYSROOT=$root e2e e2e-dirty "$K_61" e2e-dirty-check.sh
+}
 case " ${P2PMIG_KERNELS:-e2e-dirty} " in
-*" e2e-dirty "*) stage e2e-dirty e2e e2e-dirty "$K_61" e2e-dirty-check.sh ;;
+*" e2e-dirty "*) stage e2e-dirty e2e_dirty ;;
 esac
 
 # e2e_qemu11: the scenarios again, with QEMU 11 as the client, on 7.x
