@@ -26,25 +26,33 @@ l2_start() {
 l2_pid() { cat "$L2DIR/$1.pid" 2>/dev/null; }
 l2_alive() { kill -0 "$(l2_pid "$1")" 2>/dev/null; }
 
+# l2_uptime: l2_up= whole seconds since boot (no fork)
+l2_uptime() {
+	read -r l2_up _ </proc/uptime
+	l2_up=${l2_up%%.*}
+}
+
 # l2_qmp <name> <command json>...: run commands, print the replies.  The
 # connection stays open until QEMU answered every command (or L2_QMP_WAIT
-# seconds, default 30, or QEMU's exit): QEMU answers QMP from its main
-# loop, and a migration holds that (the BQL) for its whole switchover -
-# seconds under TCG - so a fixed wait would lose replies.
+# seconds of the clock, default 30, or QEMU's exit): QEMU answers QMP from
+# its main loop, and a migration holds that (the BQL) for its whole
+# switchover - seconds under TCG - so a fixed wait would lose replies.
+# Without all answers, socat still waits 3 s for more after its input ends.
 l2_qmp() {
 	name=$1
 	shift
 	q_out=$(mktemp "$L2DIR/qmp.XXXXXX") || return 1
 	q_want=$(($# + 1))
+	l2_uptime
+	q_end=$((l2_up + ${L2_QMP_WAIT:-30} + 1))
 	{
 		echo '{"execute":"qmp_capabilities"}'
 		for c in "$@"; do echo "$c"; done
-		q_n=0
 		while [ "$(grep -c -e '^{"return"' -e '^{"error"' "$q_out")" -lt $q_want ]; do
 			grep -q 'socat\[[0-9]*\] E ' "$q_out" && break
 			l2_alive "$name" || break
-			q_n=$((q_n + 1))
-			[ $q_n -lt $((${L2_QMP_WAIT:-30} * 10)) ] || break
+			l2_uptime
+			[ $l2_up -lt $q_end ] || break
 			sleep 0.1
 		done
 	} | socat -t 3 - "UNIX-CONNECT:$L2DIR/$name.qmp" >"$q_out" 2>&1
