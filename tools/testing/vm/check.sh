@@ -100,9 +100,41 @@ packaging() {
 	return $rc
 }
 
+# Host-only work of later stages - the debug kernel's build, the Debian
+# roots with libvirt and with QEMU 11 - runs in the background beside the
+# test beds, which keep one core busy with TCG: niced, so that TCG keeps
+# its core.  The stages that need a product wait for the background first;
+# then their own call finds it made (or makes it, and reports a failure
+# with its log).
+BG_PID=
+background() {
+	case " ${P2PMIG_KERNELS:-debug} " in
+	*" debug "*) nice -n 10 "$VM/build-debug-kernel.sh" ;;
+	esac
+	case " ${P2PMIG_KERNELS:-e2e-dirty} " in
+	*" e2e-dirty "*) nice -n 10 "$VM/qemu-root.sh" -l bookworm ;;
+	esac
+	case " ${P2PMIG_KERNELS:-e2e-qemu11} " in
+	*" e2e-qemu11 "*) nice -n 10 "$VM/qemu-root.sh" trixie ;;
+	esac
+}
+background_wait() {
+	[ -n "$BG_PID" ] || return 0
+	wait "$BG_PID"
+	BG_PID=
+}
+kill_tree() {	# kill_tree <pid>: a process and all its descendants
+	local c
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+
 # debug_kernel: build the debug kernel (cached) and p2pmig against it
 debug_kernel() {
 	local log=$LOGS/debug-kernel.log
+	background_wait
 	if ! K_DEBUG=$("$VM/build-debug-kernel.sh" 2>"$log"); then
 		tap_result "$HOST_TAP" 1 "debug kernel builds (lockdep, KASAN, UBSAN, kmemleak)"
 		cat "$log"
@@ -218,6 +250,9 @@ e2e() {
 
 stage build build
 stage host-tests host_tests
+background >"$LOGS/background.log" 2>&1 &
+BG_PID=$!
+trap '[ -z "$BG_PID" ] || kill_tree "$BG_PID"' EXIT
 # P2PMIG_KERNELS="packaging 6.12 7.3 debug e2e" limits the stages
 # (development; CI runs all)
 case " ${P2PMIG_KERNELS:-packaging} " in
@@ -245,6 +280,7 @@ esac
 # VF, saving, restoring
 e2e_dirty() {
 	local root
+	background_wait
 	if ! root=$("$VM/qemu-root.sh" -l bookworm 2>"$LOGS/libvirt-root.log"); then
 		echo "not ok - e2e-dirty: a root with bookworm-backports' libvirt (qemu-root.sh -l)" |
 			tee "$LOGS/check-libvirt-root.tap"
@@ -260,6 +296,7 @@ esac
 # e2e_qemu11: the scenarios again, with QEMU 11 as the client, on 7.x
 e2e_qemu11() {
 	local root
+	background_wait
 	if ! root=$("$VM/qemu-root.sh" trixie 2>"$LOGS/qemu-root.log"); then
 		echo "not ok - e2e-qemu11: a root with trixie-backports' QEMU (qemu-root.sh)" |
 			tee "$LOGS/check-e2e-qemu11.tap"
