@@ -7,7 +7,7 @@
 # (check.sh's e2e-qemu11 stage).
 # -l: with <suite>-backports' libvirt too (libvirtd and virsh; Debian
 # ships no modular daemons), configured for the test bed guest, where
-# guest/libvirt.sh runs it chrooted into this root (the e2e stage):
+# guest/libvirt.sh runs it chrooted into this root (the e2e-dirty stage):
 # QEMU as root, without security driver, cgroups, namespaces or virtlogd
 # (the test bed has none of them), no authentication on the local socket.
 # Made once with mmdebstrap from the archive apt already uses, kept in the
