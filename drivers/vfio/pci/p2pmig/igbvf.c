@@ -374,14 +374,21 @@ static int write_regs(struct p2pmig_device *p2p, const struct igbvf_regs_rec *r)
 	struct igbvf_priv *vf = priv(p2p);
 	int q, i;
 
-	/* queues off and interrupts masked while the rest goes in */
+	/*
+	 * Queues off and interrupts masked while the rest goes in.  STOP, the
+	 * way into RESUMING, left them so; the queue controls go in as they
+	 * are when the device runs again (restore_queues()).
+	 */
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
 		vf->rxdctl[q] = le32_to_cpu(r->q[q].rxdctl);
 		vf->txdctl[q] = le32_to_cpu(r->q[q].txdctl);
+		if (vf->quiesced)
+			continue;
 		wr(p2p, IGBVF_RXDCTL(q), vf->rxdctl[q] & ~IGBVF_XDCTL_ENABLE);
 		wr(p2p, IGBVF_TXDCTL(q), vf->txdctl[q] & ~IGBVF_XDCTL_ENABLE);
 	}
-	wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
+	if (!vf->stopped)
+		wr(p2p, IGBVF_VTEIMC, IGBVF_VECTORS_MASK);
 
 	for (q = 0; q < IGBVF_NR_QUEUES; q++) {
 		const struct igbvf_queue_regs *qr = &r->q[q];
