@@ -259,9 +259,7 @@ static int igbvf_save_final(struct p2pmig_device *p2p, struct p2pmig_out *out)
 	r->eiam = cpu_to_le32(rd(p2p, IGBVF_VTEIAM));
 	r->eims = cpu_to_le32(vf->stopped ? vf->eims :
 			      rd(p2p, IGBVF_VTEIMS) & IGBVF_VECTORS_MASK);
-	for (i = 0; i < IGBVF_MBX_WORDS; i++)
-		r->vmbmem[i] = cpu_to_le32(rd(p2p, IGBVF_VMBMEM(i)));
-	r->v2p_r2c = cpu_to_le32(igbvf_mbx_save_r2c(&vf->mbx));
+	r->v2p_r2c = cpu_to_le32(igbvf_mbx_save_mem(&vf->mbx, r->vmbmem));
 
 	ret = p2pmig_emit(out, IGBVF_REC_REGS, r, sizeof(*r));
 	kfree(r);

@@ -204,6 +204,7 @@ static void shadow_clear(struct igbvf_mbx *mbx)
 {
 	memset(&mbx->cfg, 0, sizeof(mbx->cfg));
 	mbx->pending_valid = false;
+	mbx->msg_open = false;
 	cfg_changed(mbx);
 }
 
@@ -317,6 +318,8 @@ u32 igbvf_mbx_trap_read(struct igbvf_mbx *mbx, u32 off)
 	if (off == IGBVF_V2PMAILBOX) {
 		val |= mbx->r2c;
 		mbx->r2c = 0;
+		if (val & IGBVF_MBX_PFSTS)
+			mbx->msg_open = true;
 	} else if (off == IGBVF_VMBMEM(0)) {
 		snoop_reply(mbx, val);
 	} else {
@@ -346,6 +349,8 @@ void igbvf_mbx_trap_write(struct igbvf_mbx *mbx, u32 off, u32 val)
 	}
 
 	spin_lock_irqsave(&mbx->lock, flags);
+	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_ACK))
+		mbx->msg_open = false;
 	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_REQ)) {
 		/* the guest posts a request: remember what it asks for */
 		for (i = 0; i < IGBVF_MBX_WORDS; i++)
@@ -526,23 +531,39 @@ void igbvf_mbx_save_stats(struct igbvf_mbx *mbx, struct igbvf_stats_rec *rec)
 }
 
 /**
- * igbvf_mbx_save_r2c() - read-to-clear mailbox bits the guest has not read
+ * igbvf_mbx_save_mem() - the mailbox memory and the bits the guest has not read
  * @mbx: the mailbox layer of a device, in STOP
+ * @vmbmem: IGBVF_MBX_WORDS words, zeroed, for the mailbox memory
  *
- * They stay pending here too, should the migration be cancelled.
+ * The whole memory is read only while a message is in it that the guest
+ * writes or reads: it holds the buffer (VFU), a request of its is open, or
+ * a message or acknowledgment from the PF is unread or unacknowledged.
+ * Otherwise only word 0 is the guest's (igbvf's link check reads its CTS
+ * bit), and the rest stays zero.  The read-to-clear bits stay pending
+ * here too, should the migration be cancelled.
  *
- * Return: the bits.
+ * Return: the read-to-clear bits, with IGBVF_REC_MBX_IDLE if only word 0
+ * was read.
  */
-u32 igbvf_mbx_save_r2c(struct igbvf_mbx *mbx)
+u32 igbvf_mbx_save_mem(struct igbvf_mbx *mbx, __le32 *vmbmem)
 {
 	unsigned long flags;
-	u32 r2c;
+	bool busy;
+	u32 v2p, r2c;
+	int i, n;
 
 	spin_lock_irqsave(&mbx->lock, flags);
-	mbx->r2c |= rd(mbx, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
+	v2p = rd(mbx, IGBVF_V2PMAILBOX);
+	mbx->r2c |= v2p & IGBVF_MBX_R2C;
 	r2c = mbx->r2c;
+	busy = (v2p & IGBVF_MBX_VFU) ||
+	       (r2c & (IGBVF_MBX_PFSTS | IGBVF_MBX_PFACK)) ||
+	       mbx->pending_valid || mbx->msg_open;
+	n = busy ? IGBVF_MBX_WORDS : 1;
+	for (i = 0; i < n; i++)
+		vmbmem[i] = cpu_to_le32(rd(mbx, IGBVF_VMBMEM(i)));
 	spin_unlock_irqrestore(&mbx->lock, flags);
-	return r2c;
+	return busy ? r2c : r2c | IGBVF_REC_MBX_IDLE;
 }
 
 /*
@@ -1018,7 +1039,8 @@ int igbvf_mbx_load_config_finish(struct igbvf_mbx *mbx)
  * igbvf_mbx_load_finish() - end of RESUMING: the guest's view continues
  * @mbx: the mailbox layer of a device
  * @vmbmem: the mailbox memory the guest left on the source
- * @r2c: read-to-clear mailbox bits the guest had not read on the source
+ * @r2c: read-to-clear mailbox bits the guest had not read on the source,
+ *	and IGBVF_REC_MBX_IDLE if only @vmbmem's word 0 is the guest's
  *
  * The mailbox memory is written only holding the VF's side of the buffer
  * (VFU), and only if the PF has not posted a message since the replay
@@ -1027,15 +1049,15 @@ int igbvf_mbx_load_config_finish(struct igbvf_mbx *mbx)
  */
 void igbvf_mbx_load_finish(struct igbvf_mbx *mbx, const __le32 *vmbmem, u32 r2c)
 {
+	int i, n = r2c & IGBVF_REC_MBX_IDLE ? 1 : IGBVF_MBX_WORDS;
 	unsigned long flags;
 	u32 seen = 0;
-	int i;
 
 	mbx_read(mbx, &seen);
 	if (!(seen & IGBVF_MBX_PFSTS) &&
 	    !mbx_lock(mbx, &seen, deadline_us(IGBVF_MBX_RESTORE_TIMEOUT_US))) {
 		if (!(seen & IGBVF_MBX_PFSTS))
-			for (i = 0; i < IGBVF_MBX_WORDS; i++)
+			for (i = 0; i < n; i++)
 				wr(mbx, IGBVF_VMBMEM(i), le32_to_cpu(vmbmem[i]));
 		wr(mbx, IGBVF_V2PMAILBOX, 0);
 	}
@@ -1044,6 +1066,8 @@ void igbvf_mbx_load_finish(struct igbvf_mbx *mbx, const __le32 *vmbmem, u32 r2c)
 
 	spin_lock_irqsave(&mbx->lock, flags);
 	mbx->r2c = (r2c | (seen & IGBVF_MBX_PFSTS)) & IGBVF_MBX_R2C;
+	/* a message the guest was reading on the source: it still is */
+	mbx->msg_open = !(r2c & IGBVF_REC_MBX_IDLE);
 	if (mbx->stats_staged)
 		for (i = 0; i < IGBVF_NR_STATS; i++)
 			mbx->stat_offset[i] = mbx->staged_stats[i] -

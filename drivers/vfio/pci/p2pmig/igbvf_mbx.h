@@ -73,6 +73,8 @@ enum igbvf_save {
  *	replay's) since the last release: the PF may hold filters for it
  * @pending: the guest's mailbox request awaiting the PF's reply
  * @pending_valid: @pending holds one
+ * @msg_open: the guest saw a message from the PF (PFSTS) and has not
+ *	acknowledged it (ACK) yet: it may be reading the mailbox memory
  * @r2c: read-to-clear V2PMAILBOX bits read from the device, not yet by
  *	the guest
  * @stat_offset: added to each statistics register the guest reads
@@ -94,6 +96,7 @@ struct igbvf_mbx {
 	bool pf_touched;
 	u32 pending[IGBVF_MBX_WORDS];
 	bool pending_valid;
+	bool msg_open;
 	u32 r2c;
 	u32 stat_offset[IGBVF_NR_STATS];
 
@@ -117,7 +120,7 @@ void igbvf_mbx_release(struct igbvf_mbx *mbx);
 int igbvf_mbx_save_config(struct igbvf_mbx *mbx, struct p2pmig_out *out,
 			  enum igbvf_save what);
 void igbvf_mbx_save_stats(struct igbvf_mbx *mbx, struct igbvf_stats_rec *rec);
-u32 igbvf_mbx_save_r2c(struct igbvf_mbx *mbx);
+u32 igbvf_mbx_save_mem(struct igbvf_mbx *mbx, __le32 *vmbmem);
 void igbvf_mbx_load_begin(struct igbvf_mbx *mbx);
 int igbvf_mbx_load_config(struct igbvf_mbx *mbx, const u8 *payload, u32 len);
 int igbvf_mbx_load_stats(struct igbvf_mbx *mbx, const u8 *payload, u32 len);

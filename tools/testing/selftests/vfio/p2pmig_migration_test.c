@@ -267,6 +267,8 @@ TEST_F(mig, register_state_moves_to_a_vf_on_the_other_pf)
 	int fd;
 
 	vfio_bar0_reg(&self->p.c, V2PMAILBOX);
+	/* hold the mailbox buffer, as a driver writing a message does */
+	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, V2PMAILBOX, V2P_VFU));
 	for (i = 0; i < ARRAY_SIZE(prog); i++)
 		ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, prog[i].off, prog[i].val));
 	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, VTEIMS, 0x5));
@@ -277,6 +279,7 @@ TEST_F(mig, register_state_moves_to_a_vf_on_the_other_pf)
 
 	n = save_stream(&self->p.a, self->p.stream, sizeof(self->p.stream));
 	ASSERT_LT(0, n) TH_LOG("save: %s", strerror(-n));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->p.a, V2PMAILBOX, 0));
 
 	ASSERT_EQ(0, mig_set_state(self->p.c.fd, RESUMING, &fd));
 	ASSERT_EQ(0, mig_write_all(fd, self->p.stream, n, 1));

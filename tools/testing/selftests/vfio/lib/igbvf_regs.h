@@ -12,6 +12,7 @@
 #define VTSTATUS		0x0008
 #define VMBMEM(i)		(0x0800 + 4 * (i))
 #define V2PMAILBOX		0x0c40
+#define V2P_VFU			(1u << 2)	/* the VF holds the mailbox buffer */
 #define VTEICS			0x1520
 #define VTEIMS			0x1524
 #define VTEIMC			0x1528
