@@ -206,21 +206,42 @@ void p2pmig_mmio_end(struct p2pmig_device *p2p);
  * @ns: when it began (ktime_get_ns()), 0 if it is not traced
  * @nvcsw: the task's voluntary context switches then (it slept)
  * @nivcsw: its involuntary context switches then (it was preempted)
+ * @run_delay: its p2pmig_run_delay() then
  * @mmio: the device's p2pmig_device.mmio_ops then
  * @p2p: the device
  *
  * The tracepoints report a span's wall time with how often the task slept
- * and was preempted meanwhile (time off the CPU shows there) and how many
- * BAR0 accesses the driver made (each costs an exit where the device is
- * emulated); the latter counts every context's accesses to the device.
+ * and was preempted meanwhile (time off the CPU shows there), how long it
+ * waited for a CPU, and how many BAR0 accesses the driver made (each
+ * costs an exit where the device is emulated); the latter counts every
+ * context's accesses to the device.
  */
 struct p2pmig_span {
 	u64 ns;
 	unsigned long nvcsw;
 	unsigned long nivcsw;
+	u64 run_delay;
 	long mmio;
 	struct p2pmig_device *p2p;
 };
+
+/**
+ * p2pmig_run_delay() - how long the current task has waited for a CPU
+ *
+ * Nanoseconds it spent runnable but not running (preempted, or woken and
+ * not scheduled yet), from the scheduler's accounting; 0 on kernels built
+ * without it (CONFIG_SCHED_INFO).
+ *
+ * Return: the total so far.
+ */
+static inline u64 p2pmig_run_delay(void)
+{
+#ifdef CONFIG_SCHED_INFO
+	return current->sched_info.run_delay;
+#else
+	return 0;
+#endif
+}
 
 /**
  * p2pmig_span_begin() - a span of the current task's time begins now
@@ -232,6 +253,7 @@ static inline void p2pmig_span_begin(struct p2pmig_span *s, struct p2pmig_device
 	s->ns = ktime_get_ns();
 	s->nvcsw = current->nvcsw;
 	s->nivcsw = current->nivcsw;
+	s->run_delay = p2pmig_run_delay();
 	s->mmio = atomic_long_read(&p2p->mmio_ops);
 	s->p2p = p2p;
 }

@@ -45,6 +45,7 @@ DECLARE_EVENT_CLASS(p2pmig_move,
 		__field(u32, sleeps)
 		__field(u32, preemptions)
 		__field(u32, mmio)
+		__field(u64, waited)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
@@ -55,11 +56,13 @@ DECLARE_EVENT_CLASS(p2pmig_move,
 		__entry->sleeps = current->nvcsw - s->nvcsw;
 		__entry->preemptions = current->nivcsw - s->nivcsw;
 		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
+		__entry->waited = p2pmig_run_delay() - s->run_delay;
 	),
-	TP_printk("%s %s -> %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u",
+	TP_printk("%s %s -> %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u waited=%llu",
 		  __get_str(dev), p2pmig_show_state(__entry->from),
 		  p2pmig_show_state(__entry->to), __entry->ns, __entry->ret,
-		  __entry->sleeps, __entry->preemptions, __entry->mmio)
+		  __entry->sleeps, __entry->preemptions, __entry->mmio,
+		  __entry->waited)
 );
 
 /* one arc of the state machine */
@@ -74,10 +77,11 @@ DEFINE_EVENT_PRINT(p2pmig_move, p2pmig_set_state,
 	TP_PROTO(struct device *d, u32 from, u32 to, const struct p2pmig_span *s,
 		 int ret),
 	TP_ARGS(d, from, to, s, ret),
-	TP_printk("%s %s => %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u",
+	TP_printk("%s %s => %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u waited=%llu",
 		  __get_str(dev), p2pmig_show_state(__entry->from),
 		  p2pmig_show_state(__entry->to), __entry->ns, __entry->ret,
-		  __entry->sleeps, __entry->preemptions, __entry->mmio)
+		  __entry->sleeps, __entry->preemptions, __entry->mmio,
+		  __entry->waited)
 );
 
 /* stream bytes through a data_fd: read (save) or written (resume) */
@@ -94,6 +98,7 @@ TRACE_EVENT(p2pmig_stream,
 		__field(u32, sleeps)
 		__field(u32, preemptions)
 		__field(u32, mmio)
+		__field(u64, waited)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
@@ -104,11 +109,12 @@ TRACE_EVENT(p2pmig_stream,
 		__entry->sleeps = current->nvcsw - s->nvcsw;
 		__entry->preemptions = current->nivcsw - s->nivcsw;
 		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
+		__entry->waited = p2pmig_run_delay() - s->run_delay;
 	),
-	TP_printk("%s %s %zu bytes (%llu in all) %llu ns sleeps=%u preemptions=%u mmio=%u",
+	TP_printk("%s %s %zu bytes (%llu in all) %llu ns sleeps=%u preemptions=%u mmio=%u waited=%llu",
 		  __get_str(dev), __entry->save ? "read" : "written",
 		  __entry->bytes, __entry->total, __entry->ns, __entry->sleeps,
-		  __entry->preemptions, __entry->mmio)
+		  __entry->preemptions, __entry->mmio, __entry->waited)
 );
 
 /* a step of a backend inside an arc or a data_fd write (e.g. "replay") */
@@ -124,6 +130,7 @@ TRACE_EVENT(p2pmig_step,
 		__field(u32, sleeps)
 		__field(u32, preemptions)
 		__field(u32, mmio)
+		__field(u64, waited)
 	),
 	TP_fast_assign(
 		p2pmig_assign_dev(dev);
@@ -133,10 +140,11 @@ TRACE_EVENT(p2pmig_step,
 		__entry->sleeps = current->nvcsw - s->nvcsw;
 		__entry->preemptions = current->nivcsw - s->nivcsw;
 		__entry->mmio = atomic_long_read(&s->p2p->mmio_ops) - s->mmio;
+		__entry->waited = p2pmig_run_delay() - s->run_delay;
 	),
-	TP_printk("%s %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u", __get_str(dev),
-		  __entry->what, __entry->ns, __entry->ret, __entry->sleeps,
-		  __entry->preemptions, __entry->mmio)
+	TP_printk("%s %s %llu ns ret=%d sleeps=%u preemptions=%u mmio=%u waited=%llu",
+		  __get_str(dev), __entry->what, __entry->ns, __entry->ret, __entry->sleeps,
+		  __entry->preemptions, __entry->mmio, __entry->waited)
 );
 
 /* a DMA log report (log_read_and_clear): the range asked, the bytes dirty */

@@ -407,7 +407,7 @@ TEST_F(mig, arcs_and_stream_bytes_are_traced)
 {
 	const char *t = "/sys/kernel/tracing";
 	char path[128], line[512], want[128];
-	bool arc = false, stream = false, summary = false;
+	bool arc = false, stream = false, summary = false, waited = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/events/p2pmig/enable", t);
@@ -431,13 +431,18 @@ TEST_F(mig, arcs_and_stream_bytes_are_traced)
 		if (strstr(line, "p2pmig_stream: ") && strstr(line, self->p.a.bdf) &&
 		    strstr(line, " read "))
 			stream = true;
-		if (strstr(line, "p2pmig_set_state: ") && strstr(line, "RUNNING => STOP_COPY"))
+		if (strstr(line, "p2pmig_set_state: ") && strstr(line, "RUNNING => STOP_COPY")) {
 			summary = true;
+			/* the time it waited for a CPU, in ns */
+			waited = strstr(line, " waited=") && strspn(strstr(line, " waited=") + 8,
+								    "0123456789");
+		}
 	}
 	fclose(f);
 	EXPECT_TRUE(arc) TH_LOG("no line with \"%s\"", want);
 	EXPECT_TRUE(stream);
 	EXPECT_TRUE(summary);
+	EXPECT_TRUE(waited);
 }
 
 struct cycler {
