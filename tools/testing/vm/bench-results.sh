@@ -73,7 +73,10 @@ the switchover must not depend on TCG's speed; see
 Documentation/testbed.rst).  "device share" is the time p2pmig spent in
 SET_STATE requests and data_fd transfers from the source's first step
 with the vCPUs stopped (PRE_COPY -> PRE_COPY_P2P) to the destination
-running, all VFs summed (p2pmig's tracepoints).  The Linux guest pings L1
+running, all VFs summed (p2pmig's tracepoints); "waiting for a CPU" is
+how much of it QEMU's threads were runnable but not running (the
+scheduler's run delay, the events' waited=): the L1 has two vCPUs, and
+the L2 guests' TCG threads keep them busy.  The Linux guest pings L1
 every 0.2 s through its VF across the migration, and then migrates back
 to the source VF (the "-return" row): TCG translates code the first time
 it runs it, so the first migration after QEMU's translation cache was
@@ -83,20 +86,25 @@ warm, as a host would (Documentation/testbed.rst).
 EOF
 if [ -n "$scenarios" ]; then
 	printf '%s\n' "$scenarios"
-	# QEMU takes the devices' arcs one after the other: the device share
-	# of 4 VFs against 1, same guest and capabilities
+	# The Linux guest there (cold) and back (warm); QEMU takes the devices'
+	# arcs one after the other: the device share of 4 VFs against 1, same
+	# guest and capabilities, in all and per VF.  "own": without the time
+	# QEMU's threads waited for a CPU (the L1's two vCPUs are shared with
+	# the L2 guests' TCG threads).
 	printf '%s\n' "$scenarios" | awk -F'|' '
 		function num(x) { gsub(/ /, "", x); return x ~ /^[0-9]+$/ ? x + 0 : -1 }
-		{ n = $2; gsub(/ /, "", n); d[n] = num($7) }
+		function own(n) { return w[n] >= 0 ? d[n] - w[n] : d[n] }
+		{ n = $2; gsub(/ /, "", n); d[n] = num($7); w[n] = num($8) }
 		END {
-			first = d["linux-1vf-switchover-ack-on"]; back = d["linux-1vf-switchover-ack-on-return"]
-			if (first > 0 && back > 0)
-				printf "\nDevice share of the Linux guest (switchover-ack): %d us migrating there (code cold), %d us migrating back (warm).\n",
-					first, back
-			one = d["bios-1vf-switchover-ack-on"]; four = d["bios-4vf-p2p"]
-			if (one > 0 && four > 0)
-				printf "\nDevice share of 4 VFs against 1 (SeaBIOS, switchover-ack): %.2fx (%d us / %d us).\n",
-					four / one, four, one
+			a = "linux-1vf-switchover-ack-on"; b = a "-return"
+			if (d[a] > 0 && d[b] > 0)
+				printf "\nDevice share of the Linux guest (switchover-ack): %d us migrating there (code cold; %d us own, without waiting for a CPU), %d us migrating back (warm; %d us own).\n",
+					d[a], own(a), d[b], own(b)
+			one = "bios-1vf-switchover-ack-on"; four = "bios-4vf-p2p"
+			if (d[one] > 0 && d[four] > 0)
+				printf "\nDevice share of 4 VFs against 1 (SeaBIOS, switchover-ack): %.2fx (%d us / %d us), own %.2fx (%d us / %d us); per VF with 4 VFs: %.2fx of the 1-VF figure, own %.2fx.\n",
+					d[four] / d[one], d[four], d[one], own(four) / own(one), own(four), own(one),
+					d[four] / 4 / d[one], own(four) / 4 / own(one)
 		}'
 else
 	echo "(the run printed no scenario table)"

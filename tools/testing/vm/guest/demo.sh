@@ -53,7 +53,8 @@ say "migration $status: total ${total:-?} ms, downtime ${downtime:-?} ms (QEMU's
 l2_quit src
 e2e_release "$E2E_ETH0" 1
 
-say "device's share of the downtime (p2pmig tracepoints): $(e2e_device_share "$L2DIR/trace") us"
+say "device's share of the downtime (p2pmig tracepoints): $(e2e_device_share "$L2DIR/trace") us," \
+	"of it waiting for a CPU: $(e2e_device_share "$L2DIR/trace" waited) us"
 say "device states, and p2pmig's time in each request and data_fd transfer:"
 e2e_arcs "$L2DIR/trace" | sed 's/^/demo:   /'
 say "QEMU's VFIO migration states (trace vfio_migration_set_state):"

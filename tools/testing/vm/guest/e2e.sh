@@ -168,19 +168,22 @@ e2e_migrate() {
 	echo "$st $(echo "$q" | json_field total-time) $(echo "$q" | json_field downtime)"
 }
 
-# e2e_device_share <trace file>: microseconds p2pmig's own work took in
-# the downtime, all VFs summed: SET_STATE requests and data_fd transfers
-# from the source's first step taken with the vCPUs stopped (PRE_COPY =>
-# PRE_COPY_P2P; RUNNING => RUNNING_P2P without pre-copy; => STOP_COPY
-# without P2P) to the destination's last step to RUNNING.  The source's
-# STOP_COPY => STOP comes after the switchover and is not in it.
+# e2e_device_share <trace file> [waited]: microseconds p2pmig's own work
+# took in the downtime, all VFs summed: SET_STATE requests and data_fd
+# transfers from the source's first step taken with the vCPUs stopped
+# (PRE_COPY => PRE_COPY_P2P; RUNNING => RUNNING_P2P without pre-copy;
+# => STOP_COPY without P2P) to the destination's last step to RUNNING.
+# The source's STOP_COPY => STOP comes after the switchover and is not in
+# it.  With "waited": how many of those microseconds QEMU's threads spent
+# waiting for a CPU instead (the events' waited=; 0 if they have none).
 # (Timestamps are those of the trace lines, written when a step ends.)
 e2e_device_share() {
-	awk '
+	awk -v waited="${2:-}" '
 	function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) return substr($i, 1, length($i) - 1) + 0; return 0 }
 	function ns() { for (i = 1; i <= NF; i++) if ($i == "ns") return $(i - 1); return 0 }
+	function waitns() { for (i = 1; i <= NF; i++) if ($i ~ /^waited=[0-9]+$/) return substr($i, 8) + 0; return 0 }
 	/p2pmig_set_state:|p2pmig_stream:/ {
-		n++; t[n] = ts(); d[n] = ns(); after[n] = / STOP_COPY => STOP /
+		n++; t[n] = ts(); d[n] = waited == "" ? ns() : waitns(); after[n] = / STOP_COPY => STOP /
 		if (/p2pmig_set_state:/ && !start &&
 		    (/ PRE_COPY => PRE_COPY_P2P / || / RUNNING => RUNNING_P2P / || /=> STOP_COPY /))
 			start = t[n]
@@ -246,14 +249,17 @@ e2e_arcs() {
 		}
 		return v
 	}
-	# " (70 MMIO, slept 2x, preempted 1x)": BAR0 accesses by p2pmig,
-	# and whether the span was off the CPU meanwhile
+	# " (70 MMIO, slept 2x, preempted 1x, 450 us waiting for a CPU)":
+	# BAR0 accesses by p2pmig, and whether the span was off the CPU
+	# meanwhile
 	function off() {
 		s = ""
 		for (k = 1; k <= NF; k++) {
 			if ($k ~ /^mmio=[1-9]/) s = s sprintf(", %d MMIO", substr($k, 6))
 			if ($k ~ /^sleeps=[1-9]/) s = s sprintf(", slept %dx", substr($k, 8))
 			if ($k ~ /^preemptions=[1-9]/) s = s sprintf(", preempted %dx", substr($k, 13))
+			if ($k ~ /^waited=[0-9]+$/ && substr($k, 8) >= 1000)
+				s = s sprintf(", %d us waiting for a CPU", substr($k, 8) / 1000)
 		}
 		return s == "" ? "" : " (" substr(s, 3) ")"
 	}

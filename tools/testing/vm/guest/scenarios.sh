@@ -6,7 +6,9 @@
 # Sourced after lib.sh, l2lib.sh and e2e.sh, once e2e_setup ran.
 #
 # Each scenario prints one line
-#   RESULT <name> verdict=pass|fail status= total_ms= downtime_ms= device_us= ping= why=
+#   RESULT <name> verdict=pass|fail status= total_ms= downtime_ms= device_us= wait_us= ping= why=
+# (device_us: p2pmig's share of the downtime; wait_us: how much of it
+# QEMU's threads waited for a CPU, e2e_device_share)
 # (fields without a value are "-") and returns 0 if it passed.  Guests:
 #  - "bios": SeaBIOS only, no boot device.  It never touches the VFs, but
 #    QEMU still runs the whole device-state path for them: P2P, pre-copy,
@@ -25,7 +27,8 @@ SC_MULTIFD_PARAMS='{"zero-page-detection":"legacy"}'
 
 sc_result() {	# sc_result <name> <pass|fail> <why>; uses sc_* figures
 	echo "RESULT $1 verdict=$2 status=${sc_status:--} total_ms=${sc_total:--}" \
-		"downtime_ms=${sc_down:--} device_us=${sc_dev:--} ping=${sc_ping:--} why=$3"
+		"downtime_ms=${sc_down:--} device_us=${sc_dev:--} wait_us=${sc_wait:--}" \
+		"ping=${sc_ping:--} why=$3"
 	[ "$2" = pass ] && return 0
 	sc_dump
 	return 1
@@ -66,7 +69,7 @@ sc_tap() {
 	return $st_rc
 }
 
-sc_reset() { sc_status='' sc_total='' sc_down='' sc_dev='' sc_ping=''; }
+sc_reset() { sc_status='' sc_total='' sc_down='' sc_dev='' sc_wait='' sc_ping=''; }
 
 sc_stop() {	# stop both QEMUs, give the VFs back as libvirt does
 	l2_quit src
@@ -83,6 +86,7 @@ sc_migrate() {
 	e2e_trace_off "$L2DIR/trace"
 	sc_status=$1 sc_total=${2:-} sc_down=${3:-}
 	sc_dev=$(e2e_device_share "$L2DIR/trace")
+	sc_wait=$(e2e_device_share "$L2DIR/trace" waited)
 }
 
 # sc_all_went <trace> <pf> <count> <arc>: every VF of the list saw the arc
@@ -274,7 +278,7 @@ scenario_no_p2p() {
 # much as the device.  This one runs the same code warm, as a host would.
 sc_return() {
 	sr_caps=$1 sr_name=$2
-	sr_status=$sc_status sr_total=$sc_total sr_down=$sc_down sr_dev=$sc_dev
+	sr_status=$sc_status sr_total=$sc_total sr_down=$sc_down sr_dev=$sc_dev sr_wait=$sc_wait
 	rm -f "$L2DIR/back.serial"
 	e2e_start_guest back "$PF0" 1 linux "" -incoming defer
 	sleep 2
@@ -284,6 +288,7 @@ sc_return() {
 	e2e_trace_off "$L2DIR/trace.return"
 	sc_status=$1 sc_total=${2:-} sc_down=${3:-}
 	sc_dev=$(e2e_device_share "$L2DIR/trace.return")
+	sc_wait=$(e2e_device_share "$L2DIR/trace.return" waited)
 	sr_moved=0
 	if [ "$sc_status" != completed ]; then
 		sr_why="migration back $sc_status: $(grep -o '"desc": "[^"]*"' "$L2DIR/dst.qmp.log" | tail -1)"
@@ -305,7 +310,7 @@ sc_return() {
 	back*) sc_result "$sr_name" pass "$sr_why" ;;
 	*) sc_result "$sr_name" fail "$sr_why" ;;
 	esac
-	sc_status=$sr_status sc_total=$sr_total sc_down=$sr_down sc_dev=$sr_dev
+	sc_status=$sr_status sc_total=$sr_total sc_down=$sr_down sc_dev=$sr_dev sc_wait=$sr_wait
 	[ $sr_moved = 1 ]
 }
 
@@ -533,7 +538,7 @@ scenario_linux_novf() {
 	l2_quit src
 	l2_quit dst
 	E2E_L2_ARGS=
-	sc_dev=-
+	sc_dev=- sc_wait=-
 	[ "$why" = ok ] && { sc_result "$sl_tag" pass "no VF"; return 0; }
 	sc_result "$sl_tag" fail "$why"
 }
@@ -628,13 +633,13 @@ sc_bench_bin() {
 
 # sc_bench_table: the RESULT lines of $SC_BENCH_RES as a Markdown table
 sc_bench_table() {
-	echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | ping (answered/sent, longest gap) | note |"
-	echo "|---|---|---|---:|---:|---:|---|---|"
+	echo "| scenario | result | QEMU status | total ms | downtime ms | device share us | of it waiting for a CPU us | ping (answered/sent, longest gap) | note |"
+	echo "|---|---|---|---:|---:|---:|---:|---|---|"
 	grep '^RESULT' "$SC_BENCH_RES" | sed 's/^RESULT //' | awk '{
 		split("", v); name = $1; n = split($0, f, " ")
 		for (i = 2; i <= n; i++) { split(f[i], kv, "="); v[kv[1]] = substr(f[i], length(kv[1]) + 2) }
 		why = $0; sub(/.* why=/, "", why)
-		printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, v["verdict"], v["status"],
-		       v["total_ms"], v["downtime_ms"], v["device_us"], v["ping"], why
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name, v["verdict"], v["status"],
+		       v["total_ms"], v["downtime_ms"], v["device_us"], v["wait_us"], v["ping"], why
 	}'
 }

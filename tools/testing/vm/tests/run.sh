@@ -123,6 +123,11 @@ share=$(bbsh e2e_device_share "$(tvariant nop2p '/PRE_COPY => PRE_COPY_P2P/d; /P
 	s/PRE_COPY_P2P => STOP_COPY/PRE_COPY => STOP_COPY/')")
 check "trace: without P2P the share starts at => STOP_COPY (264 us, got $share)" \
 	test "$share" = 264
+# waited: RESUMING => STOP 100 us; not RUNNING => RESUMING (200 us, before
+# the vCPUs stop), not STOP_COPY => STOP (4 us, after the switchover)
+share=$(bbsh e2e_device_share "$trace" waited)
+check "trace: of the share, 100 us waited for a CPU, only within the share's span (got $share)" \
+	test "$share" = 100
 
 src=0000:01:10.0 dst=0000:02:10.0
 order() {	# order <expected why pattern or ""> <trace>
