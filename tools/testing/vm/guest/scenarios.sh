@@ -213,7 +213,8 @@ sc_check_bios() {
 # scenario_bios <name> <VFs> <caps> [vfio-pci props [parameters json]]:
 # migrate a SeaBIOS guest with <VFs> VFs from PF0's to PF1's; all devices
 # must take the P2P arcs when there are several, and the destination must
-# run.
+# run.  With SC_RETURN=1 it then migrates back (sc_return, RESULT
+# <name>-return), so that the arcs run once more, warm.
 scenario_bios() {
 	sc_name=$1 sc_n=$2 sc_caps=$3 sc_props=${4:-} sc_params=${5:-}
 	sc_reset
@@ -226,8 +227,14 @@ scenario_bios() {
 	sc_migrate "$sc_caps" "$sc_params"
 	why=$(sc_check_bios "$sc_n" "$sc_props")
 	[ -n "$why" ] || why=ok
+	sb_rc=0
+	if [ "$why" = ok ] && [ "${SC_RETURN:-0}" = 1 ]; then
+		l2_quit src
+		sc_return "$sc_caps" "$sc_name-return" "$sc_n" bios "$sc_props" "$sc_params" || sb_rc=1
+		l2_quit back
+	fi
 	sc_stop "$sc_n"
-	[ "$why" = ok ] && { sc_result "$sc_name" pass "$why"; return 0; }
+	[ "$why" = ok ] && { sc_result "$sc_name" pass "$why"; return $sb_rc; }
 	sc_result "$sc_name" fail "$why"
 }
 
@@ -268,10 +275,12 @@ scenario_no_p2p() {
 	sc_result "$sc_name" fail "$why"
 }
 
-# sc_return <caps> <name>: the guest that just arrived on "dst" migrates
-# back to a new QEMU ("back") on the source VF, which its first QEMU has
-# released.  Prints the RESULT line <name> of that migration; returns 0
-# if it completed (the guest is on "back" then), 1 if it stayed on dst.
+# sc_return <caps> <name> [VFs [guest [vfio-pci props [parameters]]]]:
+# the guest that just arrived on "dst" (a Linux guest with one VF unless
+# said otherwise) migrates back to a new QEMU ("back") on the source VFs,
+# which its first QEMU has released.  Prints the RESULT line <name> of
+# that migration; returns 0 if it completed (the guest is on "back" then),
+# 1 if it stayed on dst.
 # The first migration is often the first time TCG runs p2pmig's arc code
 # (and the kernel's around it) since it last emptied its translation
 # cache, and it translates that code then: it measures the test bed as
@@ -280,11 +289,12 @@ sc_return() {
 	sr_caps=$1 sr_name=$2
 	sr_status=$sc_status sr_total=$sc_total sr_down=$sc_down sr_dev=$sc_dev sr_wait=$sc_wait
 	rm -f "$L2DIR/back.serial"
-	e2e_start_guest back "$PF0" 1 linux "" -incoming defer
+	e2e_start_guest back "$PF0" "${3:-1}" "${4:-linux}" "${5:-}" -incoming defer
+	sr_params=${6:-}
 	sleep 2
 	e2e_trace_on
 	# shellcheck disable=SC2046
-	set -- $(e2e_migrate dst back "[$sr_caps]")
+	set -- $(e2e_migrate dst back "[$sr_caps]" "$sr_params")
 	e2e_trace_off "$L2DIR/trace.return"
 	sc_status=$1 sc_total=${2:-} sc_down=${3:-}
 	sc_dev=$(e2e_device_share "$L2DIR/trace.return")
