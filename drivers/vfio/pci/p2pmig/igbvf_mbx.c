@@ -352,7 +352,11 @@ void igbvf_mbx_trap_write(struct igbvf_mbx *mbx, u32 off, u32 val)
 	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_ACK))
 		mbx->msg_open = false;
 	if (off == IGBVF_V2PMAILBOX && (val & IGBVF_MBX_REQ)) {
-		/* the guest posts a request: remember what it asks for */
+		/*
+		 * The guest posts a request: remember what it asks for.  Its
+		 * message replaced whatever it had not acknowledged.
+		 */
+		mbx->msg_open = false;
 		for (i = 0; i < IGBVF_MBX_WORDS; i++)
 			mbx->pending[i] = rd(mbx, IGBVF_VMBMEM(i));
 		mbx->pending_valid = true;
@@ -390,7 +394,8 @@ void igbvf_mbx_settle(struct igbvf_mbx *mbx)
 		if (mbx->pending_valid) {
 			/* keep what this read clears for the guest */
 			mbx->r2c |= rd(mbx, IGBVF_V2PMAILBOX) & IGBVF_MBX_R2C;
-			if (mbx->r2c & IGBVF_MBX_PFSTS)
+			/* the answer: unread, or seen and not read yet */
+			if ((mbx->r2c & IGBVF_MBX_PFSTS) || mbx->msg_open)
 				snoop_reply(mbx, rd(mbx, IGBVF_VMBMEM(0)));
 		}
 		pending = mbx->pending_valid;

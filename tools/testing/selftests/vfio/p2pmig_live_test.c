@@ -598,6 +598,50 @@ TEST_F(live, configuration_changed_during_pre_copy_follows)
 	EXPECT_LT(0, got);
 }
 
+/*
+ * A request the PF answered, the guest stopped after it saw the answer
+ * (PFSTS) and before it read it: the request belongs to the configuration
+ * that moves, and the answer to the memory.
+ */
+TEST_F(live, request_answered_but_not_read_at_stop_follows)
+{
+	uint32_t msg[2] = {
+		IGBVF_MSG_SET_MULTICAST | 2u << IGBVF_MSG_INFO_SHIFT,
+		igbvf_user_mc_hash(mc_group) | (uint32_t)igbvf_user_mc_hash(mc_group_late) << 16,
+	};
+	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
+	uint32_t v = 0;
+	int i, n, t, got = 0;
+
+	/* the guest's driver: lock, write, request, see the answer come */
+	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_V2P, MBX_VFU));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_MEM(0), msg[0]));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_MEM(1), msg[1]));
+	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_V2P, MBX_REQ));
+	for (i = 0; i < 200 && !(v & MBX_PFSTS); i++) {
+		usleep(10000);
+		ASSERT_EQ(0, vfio_bar0_read32(&self->src, MBX_V2P, &v));
+	}
+	ASSERT_TRUE(v & MBX_PFSTS) TH_LOG("the PF did not answer");
+
+	ASSERT_EQ(0, migrate(_metadata, self, variant));
+
+	/* on the destination it reads the answer and acknowledges it */
+	ASSERT_EQ(0, vfio_bar0_read32(&self->dst, MBX_MEM(0), &v));
+	EXPECT_EQ(IGBVF_MSG_SET_MULTICAST, v & 0xffff);
+	EXPECT_TRUE(v & IGBVF_MSG_ACK) TH_LOG("word 0 %#x", v);
+	ASSERT_EQ(0, vfio_bar0_write32(&self->dst, MBX_V2P, MBX_ACK));
+	/* and the destination PF has the group the request added */
+	for (t = 0; t < 10 && !got; t++) {
+		make_frame(frame, mc_group_late, mac_peer, 3, t, 0);
+		ASSERT_EQ(0, igbvf_user_send(&self->peer->u, frame, sizeof(frame)));
+		while ((n = igbvf_user_recv(&self->u, buf, sizeof(buf), 50)) > 0)
+			if (check_frame(buf, n, 3) >= 0)
+				got++;
+	}
+	EXPECT_LT(0, got) TH_LOG("no frame to the group the last request added");
+}
+
 FIXTURE(p2p) {
 	struct vfio_dev a, b;
 	struct igbvf_user ua, ub;
