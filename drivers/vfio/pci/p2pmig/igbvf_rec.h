@@ -145,6 +145,15 @@ struct igbvf_stats_rec {
 	__le32 stat[IGBVF_NR_STATS];
 };
 
+/*
+ * In igbvf_regs_rec.v2p_r2c: no message was being written or read (the
+ * guest held no lock, had nothing unread or unacknowledged, no request
+ * was open), so only word 0 of the mailbox memory is the guest's.  A
+ * destination that does not know the bit writes the zeroes too: harmless
+ * while the memory is idle.
+ */
+#define IGBVF_REC_MBX_IDLE	BIT(31)
+
 /**
  * struct igbvf_regs_rec - the VF's register state (final record)
  * @q: both queue pairs
@@ -159,15 +168,6 @@ struct igbvf_stats_rec {
  * @v2p_r2c: read-to-clear mailbox bits the guest has not read yet, and
  *	IGBVF_REC_MBX_IDLE
  */
-/*
- * In igbvf_regs_rec.v2p_r2c: no message was being written or read (the
- * guest held no lock, had nothing unread or unacknowledged, no request
- * was open), so only word 0 of the mailbox memory is the guest's.  A
- * destination that does not know the bit writes the zeroes too: harmless
- * while the memory is idle.
- */
-#define IGBVF_REC_MBX_IDLE	BIT(31)
-
 struct igbvf_regs_rec {
 	struct igbvf_queue_regs q[IGBVF_NR_QUEUES];
 	__le32 eitr[IGBVF_NR_VECTORS];
