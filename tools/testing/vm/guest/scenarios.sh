@@ -129,10 +129,12 @@ sc_stream_verdict() {
 	fi
 }
 
-# sc_vfio_error <qemu>: the last error QEMU "qemu" logged about a VFIO
-# device (its save or load, or the device itself), if any
+# sc_vfio_error <qemu>: the last error QEMU "qemu" reported about a VFIO
+# device (its save or load, or the device itself), if any: its own lines
+# ("qemu-system-...: "), not the trace's (vfio_migration_set_state names
+# a recover state ERROR)
 sc_vfio_error() {
-	grep -i 'vfio' "$L2DIR/$1.log" 2>/dev/null | grep -iE 'error|fail' |
+	grep 'qemu-system' "$L2DIR/$1.log" 2>/dev/null | grep -i 'vfio' | grep -iE 'error|fail' |
 		grep -v "doesn't support device and IOMMU dirty tracking" | tail -1
 }
 

@@ -129,6 +129,28 @@ share=$(bbsh e2e_device_share "$trace" waited)
 check "trace: of the share, 100 us waited for a CPU, only within the share's span (got $share)" \
 	test "$share" = 100
 
+# sc_vfio_error: QEMU's own lines about a VFIO device, not its trace's,
+# not its warning about dirty tracking
+mkdir -p "$tmp/l2"
+cat >"$tmp/l2/src.log" <<'LOG'
+2026-12-06T15:00:00.000Z qemu-system-x86_64: -device vfio-pci,host=0000:01:10.0,id=vf0: warning: 0000:01:10.0: VFIO device doesn't support device and IOMMU dirty tracking
+1234@1765033200.000000:vfio_migration_set_state  (0000:01:10.0) new state PRE_COPY, recover state ERROR
+2026-12-06T15:00:01.000Z qemu-system-x86_64: failed to save SaveStateEntry with id(name): 1(ram): -5
+2026-12-06T15:00:01.000Z qemu-system-x86_64: Channel error: Input/output error
+LOG
+{ cat "$tmp/l2/src.log"
+  echo "2026-12-06T15:00:01.000Z qemu-system-x86_64: failed to save SaveStateEntry with id(name): 2(0000:00:03.0/vfio): -22"
+} >"$tmp/l2/bad.log"
+scsh() {	# scsh <function> <arguments...>: a function of guest/scenarios.sh
+	L2DIR=$tmp/l2 PATH=$tmp/bin "$tmp/bin/sh" -c '. "$0"; "$@"' "$VM/guest/scenarios.sh" "$@"
+}
+err=$(scsh sc_vfio_error src)
+check "scenarios: a RAM channel error, a trace's ERROR and the dirty tracking warning are no VFIO error (got '$err')" \
+	test -z "$err"
+err=$(scsh sc_vfio_error bad)
+check "scenarios: a failed VFIO device save is a VFIO error" \
+	grep -q '2(0000:00:03.0/vfio): -22' <<<"$err"
+
 src=0000:01:10.0 dst=0000:02:10.0
 order() {	# order <expected why pattern or ""> <trace>
 	local why
