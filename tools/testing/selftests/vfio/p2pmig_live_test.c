@@ -599,6 +599,33 @@ TEST_F(live, configuration_changed_during_pre_copy_follows)
 }
 
 /*
+ * What a guest's driver does for a request, up to seeing the answer come:
+ * take the buffer (VFU), write @w0 and @w1, post it (REQ without VFU, which
+ * releases the buffer), then read V2PMAILBOX until it shows PFSTS (the
+ * trapped read the guest makes).  The answer stays unread.
+ */
+static int post_and_see_answer(struct vfio_dev *d, uint32_t w0, uint32_t w1)
+{
+	uint32_t v = 0;
+	int i, ret;
+
+	ret = vfio_bar0_write32(d, MBX_V2P, MBX_VFU);
+	if (!ret)
+		ret = vfio_bar0_write32(d, MBX_MEM(0), w0);
+	if (!ret)
+		ret = vfio_bar0_write32(d, MBX_MEM(1), w1);
+	if (!ret)
+		ret = vfio_bar0_write32(d, MBX_V2P, MBX_REQ);
+	for (i = 0; !ret && i < 200 && !(v & MBX_PFSTS); i++) {
+		usleep(10000);
+		ret = vfio_bar0_read32(d, MBX_V2P, &v);
+	}
+	if (!ret && !(v & MBX_PFSTS))
+		return -ETIMEDOUT;
+	return ret;
+}
+
+/*
  * A request the PF answered, the guest stopped after it saw the answer
  * (PFSTS) and before it read it: the request belongs to the configuration
  * that moves, and the answer to the memory.
@@ -610,19 +637,11 @@ TEST_F(live, request_answered_but_not_read_at_stop_follows)
 		igbvf_user_mc_hash(mc_group) | (uint32_t)igbvf_user_mc_hash(mc_group_late) << 16,
 	};
 	uint8_t frame[FRAME_LEN], buf[IGBVF_USER_BUF];
-	uint32_t v = 0;
-	int i, n, t, got = 0;
+	uint32_t v;
+	int n, t, got = 0;
 
-	/* the guest's driver: lock, write, request, see the answer come */
-	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_V2P, MBX_VFU));
-	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_MEM(0), msg[0]));
-	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_MEM(1), msg[1]));
-	ASSERT_EQ(0, vfio_bar0_write32(&self->src, MBX_V2P, MBX_REQ));
-	for (i = 0; i < 200 && !(v & MBX_PFSTS); i++) {
-		usleep(10000);
-		ASSERT_EQ(0, vfio_bar0_read32(&self->src, MBX_V2P, &v));
-	}
-	ASSERT_TRUE(v & MBX_PFSTS) TH_LOG("the PF did not answer");
+	ASSERT_EQ(0, post_and_see_answer(&self->src, msg[0], msg[1]))
+		TH_LOG("the PF did not answer");
 
 	ASSERT_EQ(0, migrate(_metadata, self, variant));
 
@@ -852,22 +871,9 @@ FIXTURE_TEARDOWN(mbxmem)
 static int open_reply(struct vfio_dev *d)
 {
 	uint32_t v = 0;
-	int i, ret;
+	int ret;
 
-	ret = vfio_bar0_write32(d, MBX_V2P, MBX_VFU);
-	if (!ret)
-		ret = vfio_bar0_write32(d, MBX_MEM(0), IGBVF_MSG_SET_LPE);
-	if (!ret)
-		ret = vfio_bar0_write32(d, MBX_MEM(1), 1518);
-	/* REQ without VFU: the request goes, the buffer is released */
-	if (!ret)
-		ret = vfio_bar0_write32(d, MBX_V2P, MBX_REQ);
-	for (i = 0; !ret && i < 200 && !(v & MBX_PFSTS); i++) {
-		usleep(10000);
-		ret = vfio_bar0_read32(d, MBX_V2P, &v);
-	}
-	if (!ret && !(v & MBX_PFSTS))
-		return -ETIMEDOUT;
+	ret = post_and_see_answer(d, IGBVF_MSG_SET_LPE, 1518);
 	if (!ret)
 		ret = vfio_bar0_read32(d, MBX_MEM(0), &v);
 	if (!ret && !(v & IGBVF_MSG_ACK))
