@@ -10,8 +10,9 @@
  * traps an RX tail doorbell.
  *
  * What the device may still write is reported at every report: enabled
- * rings and head write-back always, the buffers of posted slots when the
- * caller says so (its device is quiesced: a report while the device runs
+ * rings and head write-back always, the buffers of the posted slots the
+ * device may have fetched when the caller says so (its device is
+ * quiesced: a report while the device runs
  * leaves them to the report after they are consumed, see
  * igbvf_dirty_report()).  What left that state since the last report (a
  * slot the device consumed or the guest reused, a ring or a queue
@@ -109,11 +110,17 @@ static void mark_all(struct igbvf_dirty *d)
 
 /*
  * A buffer address's bit 0 may be an address bit or a no-snoop flag
- * (read format, A0/NSE): cover both readings.
+ * (read format, A0/NSE): cover both readings.  They differ only when it
+ * is set.
  */
+static u64 buf_len(u64 addr, u32 len)
+{
+	return (u64)len + (addr & 1);
+}
+
 static void mark_buf(struct igbvf_dirty *d, u64 addr, u32 len)
 {
-	mark_len(d, addr & ~(u64)1, (u64)len + 1);
+	mark_len(d, addr & ~(u64)1, buf_len(addr, len));
 }
 
 static void mark_ring(struct igbvf_dirty *d, u64 base, u32 len)
@@ -584,7 +591,8 @@ static void emit_bytes(const struct report *rp, u64 start, u64 last)
 
 static void emit_buf(const struct report *rp, u64 addr, u32 len)
 {
-	emit_bytes(rp, addr & ~(u64)1, last_byte(addr & ~(u64)1, (u64)len + 1));
+	emit_bytes(rp, addr & ~(u64)1,
+		   last_byte(addr & ~(u64)1, buf_len(addr, len)));
 }
 
 static void emit_ring(const struct report *rp, u64 base, u32 len)
@@ -631,13 +639,14 @@ static void emit_bits(const struct report *rp, struct igbvf_dirty_log_range *r)
  * @d: the tracker
  * @iova: the first byte asked for
  * @length: bytes asked for
- * @posted: also report the buffers of the slots still posted
+ * @posted: also report the buffers of the first IGBVF_DIRTY_RX_INFLIGHT
+ *	    slots still posted
  * @set_dirty: called for each run of dirty pages within the request
  * @arg: its argument
  *
  * Reports every page of the request (in logging pages) that an enabled
- * ring or head write-back word covers, the buffers of the slots still
- * posted if @posted, and every page set in the bitmaps, which are cleared.
+ * ring or head write-back word covers, the buffers of the first posted
+ * slots if @posted, and every page set in the bitmaps, which are cleared.
  * Posted slots stay posted: with @posted they are reported again next
  * time.  A lost queue makes every page dirty.
  *
@@ -647,7 +656,10 @@ static void emit_bits(const struct report *rp, struct igbvf_dirty_log_range *r)
  * the device runs: a slot the device writes from then on is in the report
  * after the one that sees it consumed.  It must be true for a report made
  * after the device was quiesced (the last one of a migration), so that
- * whatever the device wrote without moving its head is in it.
+ * whatever the device wrote without moving its head is in it: only slots
+ * it had fetched, the first IGBVF_DIRTY_RX_INFLIGHT from the head at most.
+ * The rest it never fetched (a Linux guest keeps 256 posted; reported,
+ * they were some 2 MiB of the last RAM pass, in the downtime).
  *
  * Return: 0, or -EINVAL if no session runs or the request wraps.
  */
@@ -656,7 +668,7 @@ int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length, bool posted,
 {
 	struct report rp = { .set_dirty = set_dirty, .arg = arg };
 	bool lost = false;
-	u32 q, i;
+	u32 q, i, inflight;
 
 	if (!d->logging || (length && iova + (length - 1) < iova))
 		return -EINVAL;
@@ -686,7 +698,8 @@ int igbvf_dirty_report(struct igbvf_dirty *d, u64 iova, u64 length, bool posted,
 		struct igbvf_dirty_rxq *rq = &d->rx[q];
 		const struct igbvf_dirty_tx_cfg *tc = &d->tx[q].cfg;
 
-		for (i = 0; posted && i < rq->nposted; i++) {
+		inflight = min_u64(rq->nposted, IGBVF_DIRTY_RX_INFLIGHT);
+		for (i = 0; posted && i < inflight; i++) {
 			const struct igbvf_dirty_slot *s = slot_at(rq, i);
 
 			emit_buf(&rp, s->pkt, rq->pkt_len);

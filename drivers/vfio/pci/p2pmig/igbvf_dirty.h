@@ -41,6 +41,16 @@
 #define IGBVF_DIRTY_PKT_DEFAULT	16384
 #define IGBVF_DIRTY_HDR_DEFAULT	1024
 
+/*
+ * The posted slots, from the head, whose buffers a quiesced device may have
+ * written without moving its head: those in its on-chip descriptor buffer
+ * (fetched, or processed but not written back), which the 5-bit RXDCTL
+ * thresholds describe (at most 31 descriptors), with the buffers of one
+ * frame spread over several.  Twice that, as a margin; QEMU's model needs
+ * none (it moves RDH with each frame).
+ */
+#define IGBVF_DIRTY_RX_INFLIGHT	64
+
 /* TDWBAL bit 0 enables head write-back; the word is 4-byte aligned */
 #define IGBVF_TDWBAL_ENABLE	0x1
 

@@ -561,14 +561,15 @@ static void piece_set(void *arg, u64 iova, u64 len)
  * @iova: first byte asked for
  * @len: bytes asked for
  * @quiesced: the device is quiesced (no DMA): report the buffers of the
- *	slots still posted too
+ *	posted slots it may have fetched too
  * @set: called for each run of dirty pages
  * @arg: its argument
  *
  * No lock held; lost queues are synced first (one that stays lost makes
  * every page dirty), and the heads read: while the device runs, a report
  * covers the slots it consumed, not those still posted, which it has not
- * written yet (see igbvf_dirty_report()); once it is quiesced, all.
+ * written yet (see igbvf_dirty_report()); once it is quiesced, those it may
+ * have fetched.
  *
  * @set is never called under the tracker's mutex: the core's
  * iova_bitmap_set() may pin the user's bitmap pages (mmap_lock), and a
