@@ -45,14 +45,15 @@ run() {
 # without a VF in two runs).  So the guest with device dirty tracking (there
 # and back) and without a VF take turns, three times each, and
 # bench-results.sh compares medians.
+# (bd_rep: the scenarios' own globals include r)
 echo 1 >$PARAM
-for r in '' -r2 -r3; do
+for bd_rep in '' -r2 -r3; do
 	# shellcheck disable=SC2034	# read by scenario_linux
 	SC_DIRTY=1
-	SC_RETURN=1 run linux-1vf-dirty$r scenario_linux "$SC_ACK" "" linux-1vf-dirty$r
+	SC_RETURN=1 run "linux-1vf-dirty$bd_rep" scenario_linux "$SC_ACK" "" "linux-1vf-dirty$bd_rep"
 	unset SC_DIRTY
-	run linux-novf$r scenario_linux_novf linux-novf$r
-	[ -z "$r" ] || continue
+	run "linux-novf$bd_rep" scenario_linux_novf "linux-novf$bd_rep"
+	[ -z "$bd_rep" ] || continue
 	# read when a VF is bound: the scenario binds its VFs again
 	echo 0 >$PARAM
 	# shellcheck disable=SC2034	# read by scenario_linux

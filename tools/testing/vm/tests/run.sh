@@ -5,6 +5,7 @@
 # build host (host-tests.sh runs it; TAP on stdout, exit 1 on a failure):
 #  - manifest.sh against a sample manifest and sample TAP: each way a run
 #    can fall short of the manifest must be reported;
+#  - bench-results.sh's dirty-tracking ratio, from medians, on a sample;
 #  - the trace checks of guest/e2e.sh (the device's share of the downtime,
 #    the replay before the switchover), run by busybox sh and awk as in the
 #    guest, on a sample trace and variants of it.
@@ -26,6 +27,16 @@ check() {	# check <description> <command...>
 		failed=1
 	fi
 }
+
+# --- bench-results.sh: the dirty-tracking ratio from medians -----------------
+# medians: dirty 130 (300, 130, 128), back 110, no VF 100 (250, 90, 100)
+bench_ratio() {
+	: >"$tmp/bench.out"
+	"$VM/bench-results.sh" "$tmp/bench.out" - 0 sample "$T/bench-dirty.sample" 0 >"$tmp/results" &&
+		grep -q '^Downtime against the guest without a VF, medians: 1\.30x with device dirty tracking (1\.10x migrating back), no switchover with type1\.$' \
+		"$tmp/results"
+}
+check "bench-results: the dirty-tracking ratio is taken from medians" bench_ratio
 
 # --- manifest.sh ------------------------------------------------------------
 manifest() {	# manifest <expected exit> <pattern> <manifest.sh arguments...>
