@@ -164,12 +164,18 @@ sc_running() {	# sc_running <qemu>: the guest runs there
 
 # sc_pinging: the L2 still pings: L1's LAN peer receives frames
 sc_pinging() {
-	a=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
-	sleep 4
-	b=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
-	[ $((b - a)) -ge 5 ] && return 0
-	sc_ping_resumed $((b - a))
+	sp_n=$(sc_lan_frames 4)
+	[ "$sp_n" -ge 5 ] && return 0
+	sc_ping_resumed "$sp_n"
 	return 1
+}
+
+# sc_lan_frames <seconds>: frames L1's LAN interface receives meanwhile
+sc_lan_frames() {
+	lf_a=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
+	sleep "$1"
+	lf_b=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
+	echo $((lf_b - lf_a))
 }
 
 # sc_ping_resumed <frames in the 4 s>: after sc_pinging failed, whether the
@@ -179,13 +185,11 @@ sc_pinging() {
 sc_ping_resumed() {
 	pr_n=0
 	while [ $pr_n -lt 10 ]; do
-		a=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
-		sleep 2
-		b=$(cat "/sys/class/net/$E2E_LAN/statistics/rx_packets")
+		pr_f=$(sc_lan_frames 2)
 		pr_n=$((pr_n + 1))
-		[ $((b - a)) -ge 3 ] && break
+		[ "$pr_f" -ge 3 ] && break
 	done
-	echo "#   pinging: $1 frames from the guest in 4 s; then $((b - a)) in 2 s, $((pr_n * 2)) s later"
+	echo "#   pinging: $1 frames from the guest in 4 s; then $pr_f in 2 s, $((pr_n * 2)) s later"
 }
 
 # sc_ping_verdict <serial of the last QEMU> <serial files...>: sc_ping
